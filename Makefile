@@ -1,0 +1,17 @@
+.PHONY: install test test-fast lint setup-test-env bench
+
+install:
+	pip install -e '.[dev,local]'
+
+# Installs/starts what the tests need (bubblewrap, Debian python3 for the sandbox, dockerd, the sandbox image), then runs them.
+test: setup-test-env
+	python -m pytest -q
+
+test-fast:
+	python -m pytest -q -x
+
+setup-test-env:
+	bash scripts/setup-test-env.sh
+
+lint:
+	ruff check src tests benchmarks

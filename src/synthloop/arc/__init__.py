@@ -1,0 +1,1 @@
+"""ARC: grids, datasets, scoring, DSL and symbolic search, LLM hypothesis search, reports."""

@@ -1,0 +1,1 @@
+"""ADAS-style meta agent search: designs, domains, evaluation, archive."""

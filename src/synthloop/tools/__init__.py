@@ -1,0 +1,1 @@
+"""Sandboxes, the worker pool and code tools (imports nothing else of ours)."""
