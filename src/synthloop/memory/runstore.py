@@ -135,7 +135,7 @@ class RunStore:
         atomic_write(path / "config.toml", config_toml)
         run = Run(path, RunInfo(run_id=run_id, kind=kind, argv=list(argv or []), params=dict(params or {})))
         run.save()
-        run.event("run_started", kind=kind, argv=run.info.argv, params=run.info.params)
+        run.event("run_started", run_kind=kind, argv=run.info.argv, params=run.info.params)
         return run
 
     def open(self, run_id: str) -> Run:
