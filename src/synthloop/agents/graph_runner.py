@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ..memory.runstore import Run
@@ -44,19 +45,41 @@ def has_checkpoint(run: Run) -> bool:
     return row is not None
 
 
+@contextmanager
+def checkpointed(builder: Any, db_path: str | Path) -> Iterator[Any]:
+    """Compile `builder` with a SQLite checkpointer at db_path (closed on exit)."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    conn = sqlite3.connect(db_path, check_same_thread=False)
+    try:
+        yield builder.compile(checkpointer=SqliteSaver(conn))
+    finally:
+        conn.close()
+
+
+def invoke(graph: Any, thread_id: str, inputs: dict[str, Any] | None, *, recursion_limit: int = 1000) -> dict[str, Any]:
+    """Invoke a checkpointed graph on one thread, idempotently: a thread with a checkpoint resumes from it
+    (and a finished one just returns its state), so `inputs` only seed a new thread."""
+    config = {"configurable": {"thread_id": thread_id}, "recursion_limit": recursion_limit}
+    snapshot = graph.get_state(config)
+    if snapshot.values:
+        if not snapshot.next:
+            return dict(snapshot.values)
+        inputs = None
+    result = graph.invoke(inputs, config, durability="sync")
+    return dict(result) if isinstance(result, dict) else {"result": result}
+
+
 def run_graph(builder: Any, run: Run, inputs: dict[str, Any] | None, *, recursion_limit: int = 1000) -> dict[str, Any]:
     """Invoke `builder` (an uncompiled StateGraph) with checkpoints in run.checkpoint_path; inputs=None resumes.
 
     Marks the run "interrupted" (and raises KeyboardInterrupt) on Ctrl-C, "budget_exceeded" on BudgetExceeded and
     "failed" on any other error; on success returns the final state values and leaves finishing the run to the caller.
     """
-    from langgraph.checkpoint.sqlite import SqliteSaver
     from langgraph.errors import GraphDrained
     from langgraph.runtime import RunControl
 
-    conn = sqlite3.connect(run.checkpoint_path, check_same_thread=False)
-    try:
-        graph = builder.compile(checkpointer=SqliteSaver(conn))
+    with checkpointed(builder, run.checkpoint_path) as graph:
         config = {"configurable": {"thread_id": run.id}, "recursion_limit": recursion_limit}
         control = RunControl()
         with _sigint_drains(control):
@@ -78,5 +101,3 @@ def run_graph(builder: Any, run: Run, inputs: dict[str, Any] | None, *, recursio
                 run.finish("failed", error=f"{type(e).__name__}: {e}")
                 raise
         return dict(result) if isinstance(result, dict) else {"result": result}
-    finally:
-        conn.close()
