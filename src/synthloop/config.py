@@ -40,6 +40,7 @@ class ModelConfig(_Section):
     max_tokens: int = Field(1024, gt=0)
     timeout_s: float = Field(120.0, gt=0)
     max_retries: int = Field(4, ge=0)
+    retry_backoff_s: float = Field(1.0, ge=0)
     cache: bool = True
     cache_path: str = ""
     script: str = ""

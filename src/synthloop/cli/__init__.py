@@ -27,6 +27,9 @@ def _root(
 
 
 def _register() -> None:
+    """Attach the command groups (once; they are imported here so `import synthloop.cli` stays cheap)."""
+    if getattr(app, "_synthloop_registered", False):
+        return
     from . import arc, build, config_cmd, meta, models, runs, sandbox
 
     app.add_typer(build.app, name="build")
@@ -36,6 +39,7 @@ def _register() -> None:
     app.add_typer(models.app, name="models")
     app.add_typer(sandbox.app, name="sandbox")
     app.add_typer(config_cmd.app, name="config")
+    app._synthloop_registered = True  # type: ignore[attr-defined]
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

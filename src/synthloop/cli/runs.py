@@ -35,8 +35,13 @@ def _store(ctx: typer.Context) -> RunStore:
 @app.command("list")
 def list_runs(ctx: typer.Context) -> None:
     """One line per run: id, kind, status, tokens, cost, duration."""
+    store = _store(ctx)
+    runs = store.list()
+    if not runs:
+        console.print(f"no runs in {store.root}", highlight=False)
+        return
     table = Table("run", "kind", "status", "started", "tokens", "cost $", "duration s")
-    for run in _store(ctx).list():
+    for run in runs:
         i = run.info
         table.add_row(i.run_id, i.kind, i.status, _when(i.started), str(i.prompt_tokens + i.completion_tokens),
                       f"{i.cost:.4f}", f"{i.duration_s:.1f}")

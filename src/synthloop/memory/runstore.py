@@ -7,7 +7,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,16 @@ class Run:
         self.path = path
         self.info = info
         self._lock = threading.Lock()
+        self._shared: dict[str, Any] = {}
+        self._shared_lock = threading.Lock()
+        self._tail_checked = False
+
+    def shared(self, name: str, factory: Callable[[], Any]) -> Any:
+        """A per-process object shared by everything working on this run (e.g. its budget), made once."""
+        with self._shared_lock:
+            if name not in self._shared:
+                self._shared[name] = factory()
+            return self._shared[name]
 
     @property
     def id(self) -> str:
@@ -75,9 +85,15 @@ class Run:
 
     def event(self, kind: str, **data: Any) -> None:
         """Append one event (model call, tool call, verdict, ...) to events.jsonl."""
-        line = json.dumps({"ts": round(time.time(), 3), "kind": kind, **data}, default=str)
-        with self._lock, open(self.events_path, "a") as fh:
-            fh.write(line + "\n")
+        line = json.dumps({"ts": round(time.time(), 3), "kind": kind, **data}, default=str) + "\n"
+        with self._lock, open(self.events_path, "ab+") as fh:
+            if not self._tail_checked:  # a line cut short by a kill must not swallow the next event
+                self._tail_checked = True
+                if fh.seek(0, os.SEEK_END) > 0:
+                    fh.seek(-1, os.SEEK_END)
+                    if fh.read(1) != b"\n":
+                        line = "\n" + line
+            fh.write(line.encode())
 
     def events(self) -> Iterator[dict[str, Any]]:
         if not self.events_path.exists():

@@ -1,0 +1,124 @@
+"""Checks the control unit runs on a workspace: syntax, the test suite in the sandbox, lint (ruff), size."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...memory.filestore import DiskFileStore
+
+MAX_FAILURES_SHOWN = 8
+
+
+@dataclass
+class CheckReport:
+    """Outcome of the syntax check + pytest. `ok` is False on syntax errors, failures, errors, a timeout,
+    a collection error or when no tests were collected."""
+
+    syntax_errors: list[str] = field(default_factory=list)
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    no_tests: bool = False
+    timed_out: bool = False
+    collection_error: bool = False
+    failures: list[list[str]] = field(default_factory=list)  # [nodeid, message]
+    output_tail: str = ""
+    ran_tests: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return (not self.syntax_errors and self.ran_tests and self.failed == 0 and self.errors == 0
+                and not self.no_tests and not self.timed_out and not self.collection_error and self.passed > 0)
+
+    def brief(self) -> dict[str, Any]:
+        return {"ok": self.ok, "passed": self.passed, "failed": self.failed, "errors": self.errors,
+                "syntax_errors": len(self.syntax_errors), "no_tests": self.no_tests, "timed_out": self.timed_out,
+                "collection_error": self.collection_error}
+
+    def feedback(self, limit_chars: int = 4000) -> str:
+        """What went wrong, for the sub-agent or the re-planner."""
+        parts: list[str] = []
+        if self.syntax_errors:
+            parts.append("Syntax errors:\n" + "\n".join(self.syntax_errors[:MAX_FAILURES_SHOWN]))
+        if self.ran_tests:
+            parts.append(f"pytest: {self.passed} passed, {self.failed} failed, {self.errors} errors")
+            if self.timed_out:
+                parts.append("The test run TIMED OUT (an infinite loop, a blocking call such as input() or a "
+                             "server, or very slow code). A timeout counts as a failure.")
+            if self.no_tests:
+                parts.append("NO TESTS were collected. Write pytest tests (functions named test_*) in "
+                             "tests/test_*.py; a suite without tests counts as a failure.")
+            if self.collection_error:
+                parts.append("Test COLLECTION failed (an import error or a syntax error in a test module).")
+            for nodeid, msg in self.failures[:MAX_FAILURES_SHOWN]:
+                parts.append(f"FAILED {nodeid}\n{msg.strip()[:800]}")
+            if (self.collection_error or self.timed_out or (self.errors and not self.failures)) and self.output_tail:
+                parts.append("Output (end):\n" + self.output_tail[-1500:])
+        text = "\n\n".join(parts)
+        return text if len(text) <= limit_chars else text[: limit_chars - 20] + "\n...(truncated)"
+
+
+def python_files(store: DiskFileStore) -> dict[str, str]:
+    return {p: t for p, t in store.read_all([p for p in store.list() if p.endswith(".py")]).items()}
+
+
+def run_checks(store: DiskFileStore, sandbox: Any, *, timeout_s: float) -> CheckReport:
+    """Syntax check every .py file; if clean, run the whole pytest suite in the sandbox."""
+    from ...tools.code_tools import run_pytest, syntax_check
+
+    rep = CheckReport(syntax_errors=list(syntax_check(python_files(store))))
+    if rep.syntax_errors:
+        return rep
+    pr = run_pytest(sandbox, store.root, ".", timeout_s=timeout_s)
+    rep.ran_tests = True
+    rep.passed, rep.failed, rep.errors = int(pr.passed), int(pr.failed), int(pr.errors)
+    rep.no_tests, rep.timed_out, rep.collection_error = bool(pr.no_tests), bool(pr.timed_out), bool(pr.collection_error)
+    rep.failures = [[str(n), str(m)] for n, m in pr.failures]
+    rep.output_tail = str(pr.output or "")[-3000:]
+    return rep
+
+
+def lint(root: Path) -> dict[str, Any]:
+    """ruff over the workspace on the host (it reads code, never runs it). {"errors": n, "by_code": {...}}."""
+    exe = shutil.which("ruff")
+    argv = [exe] if exe else [sys.executable, "-m", "ruff"]
+    try:
+        proc = subprocess.run([*argv, "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero",
+                               "--select", "E4,E7,E9,F", "."], cwd=root, capture_output=True, text=True, timeout=120)
+        items = json.loads(proc.stdout or "[]")
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
+        return {"errors": None, "note": f"ruff unavailable: {e}"}
+    by_code: dict[str, int] = {}
+    for it in items:
+        by_code[str(it.get("code"))] = by_code.get(str(it.get("code")), 0) + 1
+    shown = [f"{it['filename'].replace(str(root) + '/', '')}:{it['location']['row']}: {it['code']} {it['message']}"
+             for it in items[:20]]
+    return {"errors": len(items), "by_code": by_code, "shown": shown}
+
+
+def is_test_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+                                     or path.startswith("tests/") or "/tests/" in path)
+
+
+def lines_of_code(store: DiskFileStore) -> dict[str, int]:
+    """Non-blank lines of Python: code vs tests."""
+    code = tests = 0
+    for p, text in python_files(store).items():
+        n = sum(1 for ln in text.splitlines() if ln.strip())
+        if is_test_file(p):
+            tests += n
+        else:
+            code += n
+    return {"code": code, "tests": tests, "total": code + tests}
+
+
+def report_dict(rep: CheckReport) -> dict[str, Any]:
+    return asdict(rep) | {"ok": rep.ok}

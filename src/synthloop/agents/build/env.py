@@ -1,0 +1,64 @@
+"""Everything the build graph's nodes share: run, config, model, sandbox, registry, workspace, observer."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...config import Config
+from ...memory.filestore import DiskFileStore
+from ...memory.registry import InstructionRegistry
+from ...memory.runstore import Run
+from .progress import Observer, quiet
+
+MAX_REPLANS = 2
+MAX_NEW_PER_REPLAN = 3
+
+
+@dataclass
+class BuildEnv:
+    run: Run
+    cfg: Config
+    model: Any
+    sandbox: Any
+    observer: Observer = quiet
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    registry: InstructionRegistry = field(init=False)
+    workspace: DiskFileStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.registry = InstructionRegistry.load(self.registry_path)
+        self.workspace = DiskFileStore(self.run.path / "workspace", snapshots_dir=self.run.path / "snapshots")
+
+    @property
+    def registry_path(self) -> Path:
+        return self.run.path / "registry.json"
+
+    @property
+    def task_path(self) -> Path:
+        return self.run.path / "task.md"
+
+    @property
+    def plan_path(self) -> Path:
+        return self.run.path / "user_plan.json"
+
+    def scratch(self, iid: str) -> Path:
+        return self.run.path / "scratch" / iid
+
+    def task(self) -> str:
+        return self.task_path.read_text()
+
+    def role(self, name: str) -> Any:
+        """The model labelled with a role in the event log (where the model supports it)."""
+        with_role = getattr(self.model, "with_role", None)
+        return with_role(name) if callable(with_role) else self.model
+
+    def emit(self, kind: str, **data: Any) -> None:
+        """An event in events.jsonl and on the progress display."""
+        self.run.event(kind, **data)
+        try:
+            self.observer(kind, **data)
+        except Exception:  # noqa: BLE001 - a display problem must never stop the build
+            pass

@@ -1,0 +1,289 @@
+"""The control unit: a LangGraph StateGraph  plan → schedule ⇉ work (Send, parallel) → schedule … → accept →
+(replan → schedule …) → finalize. Nodes are idempotent: the registry and workspace on disk are the truth, so a
+node re-run after kill -9 skips work already recorded as finished."""
+
+from __future__ import annotations
+
+import json
+import operator
+import shutil
+from typing import Annotated, Any, TypedDict
+
+from ...memory.filestore import DiskFileStore
+from ...memory.registry import Instruction
+from ...memory.runstore import atomic_write
+from . import prompts
+from .checks import CheckReport, lines_of_code, lint, report_dict, run_checks
+from .env import MAX_NEW_PER_REPLAN, MAX_REPLANS, BuildEnv
+from .schema import Plan, to_instructions
+from .subagent import Brief, Subagent
+from .tools import ToolBox
+
+
+class BuildState(TypedDict, total=False):
+    batch: list[str]
+    outcomes: Annotated[list[dict[str, Any]], operator.add]
+    replans: int
+    acceptance: dict[str, Any]
+    summary: dict[str, Any]
+
+
+def pick_batch(ready: list[Instruction], limit: int) -> list[Instruction]:
+    """Greedy: ready instructions with pairwise-disjoint, declared file sets, at most `limit`.
+    An instruction that declares no files runs alone."""
+    batch: list[Instruction] = []
+    used: set[str] = set()
+    for it in ready:
+        if len(batch) >= limit:
+            break
+        files = set(it.files)
+        if not files:
+            if not batch:
+                return [it]
+            continue
+        if batch and (files & used or any(not b.files for b in batch)):
+            continue
+        batch.append(it)
+        used |= files
+    return batch
+
+
+def build_graph(env: BuildEnv) -> Any:
+    """The uncompiled StateGraph over `env` (run it with graph_runner.run_graph)."""
+    from langgraph.graph import END, START, StateGraph
+    from langgraph.types import Send
+
+    bcfg = env.cfg.build
+
+    # -- plan -----------------------------------------------------------------------------------------
+    def plan(state: BuildState) -> dict[str, Any]:
+        with env.lock:
+            if len(env.registry):
+                return {}
+        if env.plan_path.exists():
+            plan_obj, source = Plan.model_validate_json(env.plan_path.read_text()), "user plan"
+            origin = "user"
+        else:
+            from ..structured import complete_json
+
+            msgs = [{"role": "system", "content": prompts.render("plan", max_instructions=bcfg.max_instructions)},
+                    {"role": "user", "content": "# Task\n" + env.task()}]
+            plan_obj, source, origin = complete_json(env.role("planner"), msgs, Plan,
+                                                     temperature=env.cfg.model.temperature), "model", "plan"
+        items, notes = to_instructions(plan_obj, limit=bcfg.max_instructions, origin=origin)
+        if not items:
+            raise ValueError("the plan has no usable instructions")
+        with env.lock:
+            if not len(env.registry):
+                env.registry.add(items)
+        env.emit("plan", count=len(items), source=source, notes=notes,
+                 lines=[f"{i.id}: {i.text[:80]} [{', '.join(i.files)}] ← {', '.join(i.deps) or '-'}" for i in items])
+        return {}
+
+    # -- schedule -------------------------------------------------------------------------------------
+    def schedule(state: BuildState) -> dict[str, Any]:
+        with env.lock:
+            reg = env.registry
+            for it in reg.all():
+                if it.status == "running":  # left over from a killed run: start it again
+                    reg.set_status(it.id, "pending")
+            for it in reg.blocked():
+                failed = [d for d in it.deps if reg.get(d).status == "failed"] or ["(a dependency)"]
+                reg.set_status(it.id, "failed", summary=f"not run: depends on failed {', '.join(failed)}")
+                env.emit("instruction_skipped", instruction=it.id, reason=f"depends on failed {', '.join(failed)}")
+            batch = pick_batch(reg.ready(), bcfg.parallel)
+            for it in batch:
+                reg.set_status(it.id, "running")
+        return {"batch": [it.id for it in batch]}
+
+    def after_schedule(state: BuildState) -> Any:
+        batch = state.get("batch") or []
+        if not batch:
+            return "accept"
+        owned = {iid: env.registry.get(iid).files for iid in batch}
+        return [Send("work", {"iid": iid, "foreign": sorted({f for o, fs in owned.items() if o != iid for f in fs})})
+                for iid in batch]
+
+    # -- work -----------------------------------------------------------------------------------------
+    def work(payload: dict[str, Any]) -> dict[str, Any]:
+        iid = payload["iid"]
+        with env.lock:
+            it = env.registry.get(iid)
+            if it.status in ("done", "failed"):  # finished before a kill: never redo it
+                return {"outcomes": [{"id": iid, "status": it.status, "summary": it.summary, "replayed": True}]}
+            scratch = env.workspace.clone_to(env.scratch(iid))
+            base = scratch.manifest()
+        env.emit("instruction_started", instruction=iid, text=it.text, attempt=it.attempts)
+        outcome = run_instruction(env, it, scratch, payload.get("foreign", []))
+        with env.lock:
+            if outcome["status"] == "done":
+                conflicts = merge(scratch, env.workspace, base)
+                if conflicts:
+                    outcome.update(status="failed", reason="merge conflict on " + ", ".join(conflicts))
+            if outcome["status"] == "done":
+                seq = sum(1 for x in env.registry.all() if x.status == "done") + 1
+                env.workspace.snapshot(f"{seq:03d}-{iid}")
+                env.registry.set_status(iid, "done", summary=outcome["summary"])
+                env.emit("instruction_done", instruction=iid, summary=outcome["summary"],
+                         steps=outcome["steps"], fix_rounds=outcome["fix_rounds"], restarts=outcome["restarts"])
+            else:  # rollback: the scratch copy is dropped, the shared workspace never saw the changes
+                env.registry.set_status(iid, "failed", summary=f"failed: {outcome['reason']}")
+                env.emit("instruction_failed", instruction=iid, reason=outcome["reason"], steps=outcome["steps"])
+            shutil.rmtree(scratch.root, ignore_errors=True)
+        return {"outcomes": [outcome]}
+
+    # -- accept / replan / finalize -------------------------------------------------------------------
+    def accept(state: BuildState) -> dict[str, Any]:
+        rnd = int(state.get("replans") or 0)
+        rep = run_checks(env.workspace, env.sandbox, timeout_s=bcfg.test_timeout_s) if env.workspace.list() \
+            else CheckReport()
+        lint_rep = lint(env.workspace.root)
+        failed = [it.id for it in env.registry.all() if it.status == "failed"]
+        full = {"round": rnd, "checks": report_dict(rep), "lint": lint_rep, "loc": lines_of_code(env.workspace),
+                "failed_instructions": failed}
+        atomic_write(env.run.path / f"acceptance-{rnd}.json", json.dumps(full, indent=2))
+        ok = rep.ok and not failed and not lint_rep.get("errors")
+        brief = {"round": rnd, "ok": ok, "passed": rep.passed, "failed": rep.failed + rep.errors,
+                 "lint_errors": lint_rep.get("errors"), "failed_instructions": failed}
+        env.emit("acceptance", **brief)
+        return {"acceptance": brief}
+
+    def after_accept(state: BuildState) -> str:
+        acc = state.get("acceptance") or {}
+        if acc.get("ok") or int(state.get("replans") or 0) >= MAX_REPLANS:
+            return "finalize"
+        return "replan"
+
+    def replan(state: BuildState) -> dict[str, Any]:
+        rnd = int(state.get("replans") or 0) + 1
+        origin = f"replan-{rnd}"
+        with env.lock:
+            if any(it.origin == origin for it in env.registry.all()):  # re-run after a kill: already added
+                return {"replans": rnd}
+        acc = json.loads((env.run.path / f"acceptance-{rnd - 1}.json").read_text())
+        report = _acceptance_text(acc, env)
+        listing = "\n".join(f"- {it.id} [{it.status}] {it.text[:120]} — {it.summary[:160]}" for it in env.registry.all())
+        from ..structured import complete_json
+
+        msg = prompts.render("replan", max_new=MAX_NEW_PER_REPLAN, task=env.task(), instructions=listing,
+                             file_list="\n".join(env.workspace.list()) or "(empty)", report=report)
+        plan_obj = complete_json(env.role("planner"), [{"role": "user", "content": msg}], Plan,
+                                 temperature=env.cfg.model.temperature)
+        with env.lock:
+            existing = {it.id for it in env.registry.all()}
+            items, notes = to_instructions(plan_obj, existing=existing, limit=MAX_NEW_PER_REPLAN, origin=origin,
+                                           id_prefix=f"r{rnd}-")
+            items = [i for i in items if all(d in existing or d in {x.id for x in items} for d in i.deps)]
+            if items:
+                env.registry.add(items)
+        env.emit("replan", round=rnd, added=len(items), notes=notes, ids=[i.id for i in items])
+        return {"replans": rnd}
+
+    def after_replan(state: BuildState) -> str:
+        with env.lock:
+            return "schedule" if env.registry.ready() else "finalize"
+
+    def finalize(state: BuildState) -> dict[str, Any]:
+        return {"summary": summarize(env, state.get("acceptance") or {}, replans=int(state.get("replans") or 0))}
+
+    b = StateGraph(BuildState)
+    for name, fn in (("plan", plan), ("schedule", schedule), ("work", work), ("accept", accept),
+                     ("replan", replan), ("finalize", finalize)):
+        b.add_node(name, fn)
+    b.add_edge(START, "plan")
+    b.add_edge("plan", "schedule")
+    b.add_conditional_edges("schedule", after_schedule, ["work", "accept"])
+    b.add_edge("work", "schedule")
+    b.add_conditional_edges("accept", after_accept, ["replan", "finalize"])
+    b.add_conditional_edges("replan", after_replan, ["schedule", "finalize"])
+    b.add_edge("finalize", END)
+    return b
+
+
+def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, foreign: list[str]) -> dict[str, Any]:
+    """Run the instruction's sub-agent on its scratch copy; return a plain outcome dict."""
+    bcfg = env.cfg.build
+    reg = env.registry
+    deps = []
+    with env.lock:
+        for d in sorted(set(reg.graph.predecessors(it.id)) | _ancestors_done(env, it.id)):
+            dep = reg.get(d)
+            deps.append((dep.id, dep.text, dep.summary))
+        dep_files = [f for d in it.deps for f in reg.get(d).files]
+    brief = Brief(task=env.task(), instruction_id=it.id, instruction=it.text, owned=it.files, foreign=foreign,
+                  dependencies=deps, relevant=list(dict.fromkeys(it.files + dep_files)))
+
+    def emit(kind: str, **data: Any) -> None:
+        env.emit(kind, instruction=it.id, **data)
+
+    tools = ToolBox(scratch, env.sandbox, emit, foreign=frozenset(foreign), run_timeout_s=bcfg.run_timeout_s,
+                    test_timeout_s=bcfg.test_timeout_s)
+    agent = Subagent(env.role(f"subagent:{it.id}"), tools, brief,
+                     lambda: run_checks(scratch, env.sandbox, timeout_s=bcfg.test_timeout_s),
+                     max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
+                     temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit)
+    res = agent.run()
+    return {"id": it.id, "status": res.status, "summary": res.summary, "reason": res.reason, "steps": res.steps,
+            "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
+            "test_changes": list(tools.test_changes)}
+
+
+def _ancestors_done(env: BuildEnv, iid: str) -> set[str]:
+    import networkx as nx
+
+    return {a for a in nx.ancestors(env.registry.graph, iid) if env.registry.get(a).status == "done"}
+
+
+def merge(scratch: DiskFileStore, main: DiskFileStore, base: dict[str, str]) -> list[str]:
+    """Apply the scratch copy's changes (vs `base`) to `main`. A file that changed in both since the copy was
+    made is a conflict (nothing is applied then)."""
+    now, current = scratch.manifest(), main.manifest()
+    changed = [p for p in now if base.get(p) != now[p]]
+    deleted = [p for p in base if p not in now]
+    conflicts = [p for p in changed + deleted if current.get(p) != base.get(p) and current.get(p) != now.get(p)]
+    if conflicts:
+        return sorted(conflicts)
+    for p in changed:
+        main.write(p, scratch.read(p))
+    for p in deleted:
+        if main.exists(p):
+            main.delete(p)
+    return []
+
+
+def _acceptance_text(acc: dict[str, Any], env: BuildEnv) -> str:
+    checks = CheckReport(**{k: v for k, v in acc["checks"].items() if k in CheckReport.__dataclass_fields__})
+    parts = [checks.feedback(3000) or "tests: none ran"]
+    lint_rep = acc.get("lint", {})
+    if lint_rep.get("errors"):
+        parts.append(f"Lint errors ({lint_rep['errors']}):\n" + "\n".join(lint_rep.get("shown", [])))
+    if acc.get("failed_instructions"):
+        parts.append("Failed instructions: " + "; ".join(
+            f"{i}: {env.registry.get(i).summary}" for i in acc["failed_instructions"]))
+    return "\n\n".join(parts)
+
+
+def summarize(env: BuildEnv, acceptance: dict[str, Any], replans: int = 0) -> dict[str, Any]:
+    """The run summary (also written to runs/<id>/summary.json)."""
+    rnd = acceptance.get("round", 0)
+    path = env.run.path / f"acceptance-{rnd}.json"
+    acc = json.loads(path.read_text()) if path.exists() else {}
+    checks = acc.get("checks", {})
+    info = env.run.info
+    summary = {
+        "instructions": [{"id": it.id, "status": it.status, "origin": it.origin, "attempts": it.attempts,
+                          "files": it.files, "summary": it.summary} for it in env.registry.all()],
+        "counts": env.registry.counts(),
+        "tests_passed": checks.get("passed", 0),
+        "tests_failed": checks.get("failed", 0) + checks.get("errors", 0),
+        "tests_ok": bool(checks.get("ok")),
+        "lint_errors": acc.get("lint", {}).get("errors"),
+        "loc": acc.get("loc", lines_of_code(env.workspace)),
+        "files": env.workspace.list(),
+        "replans": replans,
+        "prompt_tokens": info.prompt_tokens, "completion_tokens": info.completion_tokens,
+        "cost": round(info.cost, 6),
+        "workspace": str(env.workspace.root),
+    }
+    atomic_write(env.run.path / "summary.json", json.dumps(summary, indent=2))
+    return summary

@@ -1,0 +1,93 @@
+"""The plan schema (structured model output or a user's --plan file) and its conversion to instructions."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from ...errors import UserError
+from ...memory.filestore import FileStoreError, normalize
+from ...memory.registry import Instruction
+
+
+class PlanStep(BaseModel):
+    id: str = Field(description="short unique id, e.g. 'models'")
+    instruction: str = Field(description="what to build in this step, precisely")
+    files: list[str] = Field(default_factory=list, description="relative paths this step creates or edits")
+    depends_on: list[str] = Field(default_factory=list, description="ids of steps that must be done first")
+
+
+class Plan(BaseModel):
+    steps: list[PlanStep]
+
+
+def _slug(text: str, n: int) -> str:
+    s = re.sub(r"[^A-Za-z0-9_.-]+", "-", text.strip()).strip("-.")[:40]
+    return s or f"step-{n}"
+
+
+def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int, origin: str = "plan",
+                    id_prefix: str = "") -> tuple[list[Instruction], list[str]]:
+    """Sanitise a model's (or user's) plan into valid instructions: unique ids, known backward-only deps,
+    clean file paths, at most `limit` steps. Returns the instructions and notes about what was changed."""
+    notes: list[str] = []
+    steps = plan.steps
+    if len(steps) > limit:
+        notes.append(f"plan had {len(steps)} steps; kept the first {limit}")
+        steps = steps[:limit]
+    out: list[Instruction] = []
+    renamed: dict[str, str] = {}
+    taken = set(existing)
+    for n, st in enumerate(steps, 1):
+        if not st.instruction.strip():
+            notes.append(f"dropped step {st.id!r}: empty instruction")
+            continue
+        iid = id_prefix + _slug(st.id, n)
+        base, k = iid, 2
+        while iid in taken:
+            iid, k = f"{base}-{k}", k + 1
+        taken.add(iid)
+        renamed[st.id] = iid
+        files: list[str] = []
+        for f in st.files:
+            try:
+                files.append(normalize(f))
+            except FileStoreError as e:
+                notes.append(f"step {iid}: dropped file {f!r} ({e})")
+        deps: list[str] = []
+        for d in st.depends_on:
+            target = renamed.get(d, d if d in existing else None)
+            if target is None:
+                notes.append(f"step {iid}: dropped dependency {d!r} (unknown or not an earlier step)")
+            elif target not in deps:
+                deps.append(target)
+        out.append(Instruction(iid, st.instruction.strip(), files=sorted(set(files)), deps=deps, origin=origin))
+    return out, notes
+
+
+def read_plan_file(path: str | Path) -> Plan:
+    """A user-supplied prompt program: JSON in the Plan schema ({"steps": [...]}) or a list of steps, or a text
+    file with one instruction per line (bullets/numbers allowed), run in order."""
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except OSError as e:
+        raise UserError(f"cannot read plan file {path}: {e.strerror}") from None
+    if p.suffix == ".json" or text.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+            return Plan.model_validate({"steps": data} if isinstance(data, list) else data)
+        except (json.JSONDecodeError, ValidationError) as e:
+            msg = str(e).splitlines()[0] if isinstance(e, json.JSONDecodeError) else e.errors()[0]["msg"]
+            raise UserError(f"plan file {path}: not a valid plan ({msg}); expected "
+                            '{"steps": [{"id", "instruction", "files", "depends_on"}]}') from None
+    lines = [re.sub(r"^\s*(?:[-*+]|\d+[.)])\s*", "", ln).strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not lines:
+        raise UserError(f"plan file {path} holds no instructions")
+    steps = [PlanStep(id=f"step-{i}", instruction=ln, depends_on=[f"step-{i - 1}"] if i > 1 else [])
+             for i, ln in enumerate(lines, 1)]
+    return Plan(steps=steps)

@@ -1,0 +1,304 @@
+"""One instruction's sub-agent: a tool-calling loop (or a JSON action protocol) with context management,
+loop detection and control-unit checks after mark_complete."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Message, TruncatedOutput
+from . import prompts
+from .checks import CheckReport
+from .tools import ToolBox, openai_tools, tool_list_text
+
+MAX_RESTARTS = 3
+LOOP_WINDOW = 6
+LOOP_REPEATS = 3
+MAX_HINTS = 2
+SAFETY_TOKENS = 256
+
+
+def approx_tokens(obj: Any) -> int:
+    """chars/4, over message contents and tool-call arguments (no tokenizer)."""
+    if isinstance(obj, str):
+        return len(obj) // 4 + 1
+    if isinstance(obj, dict):
+        return sum(approx_tokens(v) for v in obj.values()) + 4
+    if isinstance(obj, list):
+        return sum(approx_tokens(v) for v in obj)
+    return len(str(obj)) // 4 + 1 if obj is not None else 0
+
+
+@dataclass
+class Action:
+    name: str
+    args: dict[str, Any]
+    call_id: str | None = None
+    error: str | None = None  # the arguments could not be parsed
+
+    @property
+    def signature(self) -> str:
+        return self.name + ":" + json.dumps(self.args, sort_keys=True)[:2000]
+
+
+@dataclass
+class Brief:
+    """What the instruction needs to know; rebuilt from the file store on every (re)start."""
+
+    task: str
+    instruction_id: str
+    instruction: str
+    owned: list[str]
+    foreign: list[str]
+    dependencies: list[tuple[str, str, str]]  # (id, instruction, summary)
+    relevant: list[str]  # files worth showing up front
+
+
+@dataclass
+class SubagentResult:
+    status: str  # done | failed
+    summary: str
+    reason: str = ""
+    steps: int = 0
+    fix_rounds: int = 0
+    restarts: int = 0
+    hints: int = 0
+    checks: dict[str, Any] = field(default_factory=dict)
+
+
+class Subagent:
+    """Runs one instruction to completion on `tools.store` (its scratch copy of the workspace)."""
+
+    def __init__(self, model: Any, tools: ToolBox, brief: Brief, check: Callable[[], CheckReport], *,
+                 max_steps: int, max_fix_rounds: int, temperature: float, max_tokens: int,
+                 emit: Callable[..., None]):
+        self.model, self.tools, self.brief, self.check = model, tools, brief, check
+        self.max_steps, self.max_fix_rounds = max_steps, max_fix_rounds
+        self.base_temperature, self.max_tokens = temperature, max_tokens
+        self.emit = emit
+        self.use_tools = bool(getattr(model.capabilities, "tools", True))
+        self.tool_specs = openai_tools() if self.use_tools else None
+        ctx = int(getattr(model, "context_size", 8192) or 8192)
+        self.budget = ctx - max_tokens - approx_tokens(self.tool_specs or []) - SAFETY_TOKENS
+        if self.budget < 1000:
+            raise ValueError(f"context size {ctx} is too small for max_tokens {max_tokens} and the tool specs")
+        self.tools.max_result_chars = max(1500, min(14000, self.budget * 4 // 5))
+
+    # -- prompt ---------------------------------------------------------------------------------------
+    def _system(self) -> str:
+        text = prompts.render("system")
+        if not self.use_tools:
+            text += "\n" + prompts.render("json_actions", tool_list=tool_list_text())
+        return text
+
+    def fresh_messages(self, progress: str = "") -> list[Message]:
+        """System prompt + the instruction brief with the current file list, dependency summaries and the
+        relevant files that fit in about half of the context budget."""
+        b, store = self.brief, self.tools.store
+        files = store.list()
+        deps = "\n".join(f"- {i}: {s or '(no summary)'}" for i, _, s in b.dependencies) or "(nothing yet)"
+        foreign = (f"Files owned by instructions running in parallel (do not edit): {', '.join(b.foreign)}\n"
+                   if b.foreign else "")
+        base = prompts.render("instruction", task=b.task, instruction_id=b.instruction_id, instruction=b.instruction,
+                              owned=", ".join(b.owned) or "(not declared: create what the instruction needs)",
+                              foreign=foreign, dependencies=deps,
+                              file_list="\n".join(files) or "(the project is empty)",
+                              relevant="$relevant", progress="$progress")
+        progress_text = f"# Progress so far (the conversation was restarted)\n{progress}\n" if progress else ""
+        room = self.budget // 2 - approx_tokens(self._system()) - approx_tokens(base) - approx_tokens(progress_text)
+        shown: list[str] = []
+        for p in [p for p in b.relevant if p in files]:
+            text = store.read(p)
+            if approx_tokens(text) + 20 > room:
+                continue
+            room -= approx_tokens(text) + 20
+            shown.append(f"## {p}\n```\n{text}\n```")
+        relevant = ("# Current content of relevant files\n" + "\n".join(shown) + "\n") if shown else ""
+        user = base.replace("$relevant", relevant).replace("$progress", progress_text)
+        return [{"role": "system", "content": self._system()}, {"role": "user", "content": user}]
+
+    def tokens(self, messages: list[Message]) -> int:
+        return approx_tokens(messages)
+
+    # -- model I/O ------------------------------------------------------------------------------------
+    def _ask(self, messages: list[Message], temperature: float) -> tuple[Message, list[Action], str]:
+        out = self.model.complete(messages, tools=self.tool_specs, temperature=temperature, max_tokens=self.max_tokens)
+        choice = out.choices[0]
+        if self.use_tools:
+            actions = []
+            for tc in choice.tool_calls:
+                try:
+                    args = json.loads(tc.arguments or "{}")
+                    err = None if isinstance(args, dict) else "arguments must be a JSON object"
+                except json.JSONDecodeError as e:
+                    args, err = {}, f"arguments are not valid JSON ({e.msg}); was the reply cut off? write smaller pieces"
+                actions.append(Action(tc.name, args if isinstance(args, dict) else {}, tc.id, err))
+            return choice.to_message(), actions, choice.finish_reason
+        content = choice.content or ""
+        msg: Message = {"role": "assistant", "content": content}
+        action = _parse_json_action(content)
+        return msg, ([action] if action else []), choice.finish_reason
+
+    def _result_message(self, action: Action, text: str) -> Message:
+        if self.use_tools and action.call_id is not None:
+            return {"role": "tool", "tool_call_id": action.call_id, "content": text}
+        return {"role": "user", "content": f"Result of {action.name}:\n{text}"}
+
+    def _summarise(self, messages: list[Message]) -> str:
+        """Ask for a progress note from the system + brief + as many recent messages as fit."""
+        head, tail = messages[:2], messages[2:]
+        room = self.budget // 2 - self.tokens(head)
+        keep: list[Message] = []
+        for m in reversed(tail):
+            t = approx_tokens(m)
+            if t > room:
+                break
+            keep.insert(0, m)
+            room -= t
+        while keep and keep[0].get("role") == "tool":  # a tool result must follow its call
+            keep.pop(0)
+        convo = head + [_as_plain(m) for m in keep] + [{"role": "user", "content": prompts.render("summarise")}]
+        try:
+            out = self.model.complete(convo, temperature=self.base_temperature, max_tokens=min(400, self.max_tokens))
+            note = (out.text or "").strip()
+        except TruncatedOutput:
+            note = ""
+        written = ", ".join(sorted(self.tools.written)) or "none"
+        return (note or "(no note)") + f"\nFiles written in this instruction so far: {written}."
+
+    # -- the loop -------------------------------------------------------------------------------------
+    def run(self) -> SubagentResult:
+        res = SubagentResult(status="failed", summary="")
+        messages = self.fresh_messages()
+        if self.tokens(messages) > self.budget:
+            res.reason = "the instruction brief alone does not fit the context window"
+            return res
+        temperature = self.base_temperature
+        recent: deque[str] = deque(maxlen=LOOP_WINDOW)
+        failed_checks = 0
+        while res.steps < self.max_steps:
+            if self.tokens(messages) > self.budget:
+                if res.restarts >= MAX_RESTARTS:
+                    res.reason = f"context overflow after {MAX_RESTARTS} restarts"
+                    return res
+                note = self._summarise(messages)
+                res.restarts += 1
+                self.emit("context_restart", restart=res.restarts, tokens=self.tokens(messages), budget=self.budget)
+                messages = self.fresh_messages(progress=note)
+                recent.clear()
+            try:
+                msg, actions, finish = self._ask(messages, temperature)
+            except TruncatedOutput:
+                msg, actions, finish = {"role": "assistant", "content": ""}, [], "length"
+            res.steps += 1
+            messages.append(msg)
+            if not actions:
+                sig = "text:" + str(msg.get("content", ""))[:500]
+                recent.append(sig)
+                if finish == "length":
+                    hint = ("Your reply was cut off at the output limit. Write smaller pieces: split big files, or use "
+                            "patch_file for edits.")
+                elif self.use_tools:
+                    hint = "Act through the tools. When the instruction is done and tests pass, call mark_complete."
+                else:
+                    hint = 'Reply with exactly one JSON object: {"tool": "<name>", "args": {...}}.'
+                messages.append({"role": "user", "content": hint})
+                if self._looping(recent, sig, messages, res):
+                    temperature = min(1.0, temperature + 0.3)
+                if res.hints > MAX_HINTS:
+                    res.reason = "stuck: repeated the same reply despite hints"
+                    return res
+                continue
+            for action in actions:
+                if action.error:
+                    messages.append(self._result_message(action, f"ERROR: {action.error}"))
+                    continue
+                if action.name == "mark_complete":
+                    report = self.check()
+                    res.checks = report.brief()
+                    self.emit("checks", **report.brief())
+                    if report.ok:
+                        res.status = "done"
+                        res.summary = str(action.args.get("summary") or "").strip() or "(no summary given)"
+                        res.fix_rounds = failed_checks
+                        self._answer_rest(messages, actions, action)
+                        return res
+                    failed_checks += 1
+                    res.fix_rounds = failed_checks
+                    if failed_checks > self.max_fix_rounds:
+                        res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
+                        self._answer_rest(messages, actions, action)
+                        return res
+                    messages.append(self._result_message(action, prompts.render(
+                        "checks_failed", round=failed_checks, max_rounds=self.max_fix_rounds,
+                        report=report.feedback(self.tools.max_result_chars))))
+                    continue
+                result = self.tools.execute(action.name, action.args)
+                self.emit("tool_call", tool=action.name, ok=not result.startswith("ERROR"))
+                messages.append(self._result_message(action, result))
+                recent.append(action.signature)
+                if self._looping(recent, action.signature, messages, res):
+                    temperature = min(1.0, temperature + 0.3)
+                if res.hints > MAX_HINTS:
+                    res.reason = f"stuck in a loop ({action.name} repeated despite hints)"
+                    return res
+        report = self.check()  # out of steps: the work still counts if the checks pass
+        res.checks = report.brief()
+        self.emit("checks", **report.brief())
+        if report.ok:
+            res.status, res.summary = "done", "(step limit reached; checks pass)"
+        else:
+            res.reason = f"step limit ({self.max_steps}) reached with failing checks"
+        return res
+
+    def _answer_rest(self, messages: list[Message], actions: list[Action], done: Action) -> None:
+        """Every tool call needs a result message, also those after mark_complete."""
+        for a in actions[actions.index(done):]:
+            messages.append(self._result_message(a, "ok"))
+
+    def _looping(self, recent: deque[str], sig: str, messages: list[Message], res: SubagentResult) -> bool:
+        """Same action LOOP_REPEATS times in the window → inject a hint (the caller raises the temperature)."""
+        count = sum(1 for s in recent if s == sig)
+        if count < LOOP_REPEATS:
+            return False
+        res.hints += 1
+        recent.clear()
+        name = sig.split(":", 1)[0]
+        self.emit("loop_detected", action=name, count=count, hint=res.hints)
+        messages.append({"role": "user", "content": prompts.render("loop_hint", count=count, action=name)})
+        return True
+
+
+def _as_plain(m: Message) -> Message:
+    """A message without tool-call structure (for the summary request, which sends no tools)."""
+    if m.get("role") == "tool":
+        return {"role": "user", "content": "Tool result:\n" + str(m.get("content", ""))}
+    if m.get("tool_calls"):
+        calls = "; ".join(f"{c['function']['name']}({c['function']['arguments'][:300]})" for c in m["tool_calls"])
+        return {"role": "assistant", "content": (str(m.get("content") or "") + f"\n[called {calls}]").strip()}
+    return m
+
+
+def _parse_json_action(text: str) -> Action | None:
+    """{"tool": ..., "args": {...}} from a reply (bare JSON or inside a code fence)."""
+    from ..structured import extract_json
+
+    try:
+        data = extract_json(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    name = data.get("tool") or data.get("name") or data.get("action")
+    args = data.get("args", data.get("arguments", {}))
+    if not isinstance(name, str):
+        return None
+    if isinstance(args, str):
+        try:
+            args = json.loads(args)
+        except json.JSONDecodeError:
+            return Action(name, {}, None, "args must be a JSON object")
+    return Action(name, args if isinstance(args, dict) else {}, None, None if isinstance(args, dict) else "args must be a JSON object")

@@ -1,0 +1,223 @@
+"""The sub-agent's tools: specs (OpenAI function schemas) and their execution on a file store and sandbox."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...memory.filestore import DiskFileStore, Edit, FileStoreError, normalize, parse_blocks
+from .checks import is_test_file
+
+_REASON = {"type": "string", "description": "required when deleting a test file or removing tests/asserts: why the test is wrong"}
+
+TOOL_SPECS: list[dict[str, Any]] = [
+    {"name": "list_files", "description": "List the project's files with their line counts.",
+     "parameters": {"type": "object", "properties": {}}},
+    {"name": "read_file", "description": "Read a text file (long files come in pages: pass start_line).",
+     "parameters": {"type": "object", "properties": {"path": {"type": "string"},
+                                                     "start_line": {"type": "integer", "minimum": 1}},
+                    "required": ["path"]}},
+    {"name": "write_file", "description": "Create or overwrite a whole file.",
+     "parameters": {"type": "object", "properties": {"path": {"type": "string"}, "content": {"type": "string"},
+                                                     "reason": _REASON},
+                    "required": ["path", "content"]}},
+    {"name": "patch_file", "description": "Edit a file with search/replace pairs; each search text must be copied "
+                                          "exactly from the file and occur exactly once.",
+     "parameters": {"type": "object", "properties": {
+         "path": {"type": "string"},
+         "edits": {"type": "array", "items": {"type": "object", "properties": {
+             "search": {"type": "string"}, "replace": {"type": "string"}}, "required": ["search", "replace"]}},
+         "reason": _REASON},
+         "required": ["path", "edits"]}},
+    {"name": "delete_file", "description": "Delete a file. Deleting a test file needs a reason.",
+     "parameters": {"type": "object", "properties": {"path": {"type": "string"}, "reason": _REASON},
+                    "required": ["path"]}},
+    {"name": "run_python_file", "description": "Run a Python file in the sandbox (no network, no input); "
+                                               "returns exit code, stdout and stderr.",
+     "parameters": {"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]}},
+    {"name": "run_pytest", "description": "Run pytest in the sandbox on a file or directory (default: all tests).",
+     "parameters": {"type": "object", "properties": {"target": {"type": "string"}}}},
+    {"name": "mark_complete", "description": "Say the instruction is finished. The control unit then runs the syntax "
+                                             "check and the whole test suite; failures come back to you.",
+     "parameters": {"type": "object", "properties": {"summary": {"type": "string", "description":
+                                                                 "1-3 sentences: what now exists, for dependants"}},
+                    "required": ["summary"]}},
+]
+TOOL_NAMES = frozenset(t["name"] for t in TOOL_SPECS)
+
+
+def openai_tools() -> list[dict[str, Any]]:
+    return [{"type": "function", "function": spec} for spec in TOOL_SPECS]
+
+
+def tool_list_text() -> str:
+    """One line per tool for the JSON action protocol."""
+    lines = []
+    for t in TOOL_SPECS:
+        props = t["parameters"].get("properties", {})
+        req = set(t["parameters"].get("required", []))
+        args = ", ".join(f"{k}{'' if k in req else '?'}: {v.get('type', 'any')}" for k, v in props.items())
+        lines.append(f"- {t['name']}({args}): {t['description']}")
+    return "\n".join(lines)
+
+
+def _test_strength(text: str) -> tuple[int, int]:
+    """(number of test functions, number of asserts) in a test module."""
+    return (len(re.findall(r"^\s*(?:async\s+)?def\s+test_", text, re.M)),
+            len(re.findall(r"\bassert\b|pytest\.raises|assert[A-Z]\w*\(", text)))
+
+
+@dataclass
+class ToolBox:
+    """Executes tool calls for one instruction on its scratch file store. `foreign` are files owned by
+    instructions running in parallel (refused). Events go to `emit(kind, **data)`."""
+
+    store: DiskFileStore
+    sandbox: Any
+    emit: Callable[..., None]
+    foreign: frozenset[str] = frozenset()
+    run_timeout_s: float = 20.0
+    test_timeout_s: float = 60.0
+    max_result_chars: int = 8000
+    test_changes: list[dict[str, Any]] = field(default_factory=list)
+    written: set[str] = field(default_factory=set)
+
+    def execute(self, name: str, args: dict[str, Any]) -> str:
+        """Run one tool; errors become text the model can act on (never exceptions)."""
+        if name not in TOOL_NAMES or name == "mark_complete":
+            return f"ERROR: unknown tool {name!r}; tools: {', '.join(sorted(TOOL_NAMES))}"
+        try:
+            out = getattr(self, f"_t_{name}")(**args)
+        except TypeError as e:
+            return f"ERROR: bad arguments for {name}: {e}"
+        except FileStoreError as e:
+            return f"ERROR: {e}"
+        return out if len(out) <= self.max_result_chars else out[: self.max_result_chars - 40] + "\n...(output truncated)"
+
+    # -- guards ---------------------------------------------------------------------------------------
+    def _check_owner(self, path: str) -> str:
+        rel = normalize(path)
+        if rel in self.foreign:
+            raise FileStoreError(f"{rel} belongs to another instruction running in parallel; do not edit it")
+        return rel
+
+    def _guard_test(self, rel: str, new_text: str | None, reason: str | None) -> str | None:
+        """Refuse deleting/weakening a test without a reason; record it when a reason is given."""
+        if not is_test_file(rel) or not self.store.exists(rel):
+            return None
+        old_tests, old_asserts = _test_strength(self.store.read(rel))
+        new_tests, new_asserts = (0, 0) if new_text is None else _test_strength(new_text)
+        if new_tests >= old_tests and new_asserts >= old_asserts:
+            return None
+        what = "deletes the test file" if new_text is None else (
+            f"reduces tests {old_tests}→{new_tests} and asserts {old_asserts}→{new_asserts}")
+        if not (reason or "").strip():
+            return (f"ERROR: refused: this {what} in {rel}. Fix the code instead; if the test itself is wrong, "
+                    "repeat the call with a `reason` explaining why.")
+        change = {"path": rel, "change": what, "reason": reason.strip()}
+        self.test_changes.append(change)
+        self.emit("test_weakened" if new_text is not None else "test_deleted", **change)
+        return None
+
+    # -- tools ----------------------------------------------------------------------------------------
+    def _t_list_files(self) -> str:
+        files = self.store.list()
+        if not files:
+            return "(the project is empty)"
+        return "\n".join(f"{p} ({len(self.store.read(p).splitlines()) if self._texty(p) else '?'} lines)" for p in files)
+
+    def _texty(self, p: str) -> bool:
+        try:
+            self.store.read(p)
+            return True
+        except FileStoreError:
+            return False
+
+    def _t_read_file(self, path: str, start_line: int = 1) -> str:
+        lines = self.store.read(path).splitlines(keepends=True)
+        start = max(1, int(start_line))
+        budget = self.max_result_chars - 200
+        out, used, end = [], 0, start - 1
+        for ln in lines[start - 1:]:
+            if used + len(ln) > budget and out:
+                break
+            out.append(ln)
+            used += len(ln)
+            end += 1
+        text = "".join(out)
+        if end < len(lines):
+            text += f"\n...(lines {start}-{end} of {len(lines)}; call read_file with start_line={end + 1} for more)"
+        return text if text else "(empty file)"
+
+    def _t_write_file(self, path: str, content: str, reason: str | None = None) -> str:
+        rel = self._check_owner(path)
+        refused = self._guard_test(rel, content, reason)
+        if refused:
+            return refused
+        self.store.write(rel, content)
+        self.written.add(rel)
+        self.emit("tool_write", path=rel, chars=len(content))
+        return f"wrote {rel} ({len(content.splitlines())} lines)"
+
+    def _t_patch_file(self, path: str, edits: Any = None, reason: str | None = None, patch: str | None = None) -> str:
+        rel = self._check_owner(path)
+        if patch and not edits:
+            parsed = parse_blocks(patch)
+        else:
+            if isinstance(edits, str):
+                edits = json.loads(edits)
+            if not isinstance(edits, list) or not edits:
+                return "ERROR: edits must be a non-empty list of {search, replace} objects"
+            parsed = [Edit(str(e["search"]), str(e.get("replace", ""))) for e in edits]
+        from ...memory.filestore import apply_edits
+
+        new = apply_edits(self.store.read(rel), parsed, path=rel)
+        refused = self._guard_test(rel, new, reason)
+        if refused:
+            return refused
+        self.store.write(rel, new)
+        self.written.add(rel)
+        self.emit("tool_patch", path=rel, edits=len(parsed))
+        return f"patched {rel} ({len(parsed)} edit(s) applied)"
+
+    def _t_delete_file(self, path: str, reason: str | None = None) -> str:
+        rel = self._check_owner(path)
+        refused = self._guard_test(rel, None, reason)
+        if refused:
+            return refused
+        self.store.delete(rel)
+        self.emit("tool_delete", path=rel, reason=reason or "")
+        return f"deleted {rel}"
+
+    def _t_run_python_file(self, path: str) -> str:
+        from ...tools.code_tools import run_file
+
+        rel = normalize(path)
+        if not self.store.exists(rel):
+            return f"ERROR: no such file: {rel}"
+        r = run_file(self.sandbox, self.store.root, rel, self.run_timeout_s)
+        self.emit("tool_run", path=rel, returncode=r.returncode, timed_out=r.timed_out)
+        head = f"exit code {r.returncode}" + (f" (TIMED OUT after {self.run_timeout_s:.0f}s)" if r.timed_out else "") \
+            + (" (out of memory)" if getattr(r, "oom", False) else "")
+        return f"{head}\nstdout:\n{r.stdout[-3000:]}\nstderr:\n{r.stderr[-3000:]}"
+
+    def _t_run_pytest(self, target: str = ".") -> str:
+        from ...tools.code_tools import run_pytest
+
+        rel = "." if target in ("", ".", None) else normalize(target)
+        r = run_pytest(self.sandbox, self.store.root, rel, timeout_s=self.test_timeout_s)
+        self.emit("tool_pytest", target=rel, passed=r.passed, failed=r.failed, errors=r.errors, ok=r.ok)
+        head = f"{r.passed} passed, {r.failed} failed, {r.errors} errors"
+        if r.timed_out:
+            head += f" — TIMED OUT after {self.test_timeout_s:.0f}s (counts as a failure)"
+        if r.no_tests:
+            head += " — NO TESTS collected (counts as a failure)"
+        if r.collection_error:
+            head += " — collection error"
+        body = "\n\n".join(f"FAILED {n}\n{m.strip()[:800]}" for n, m in list(r.failures)[:6])
+        if not body and not r.ok:
+            body = str(r.output or "")[-2500:]
+        return head + ("\n\n" + body if body else "")

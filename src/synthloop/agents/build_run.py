@@ -1,0 +1,91 @@
+"""Run (and resume) a build: task → prompt program → codebase in runs/<id>/workspace (and --out DIR)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..errors import UserError
+from ..memory.runstore import Run, atomic_write
+from .build.progress import Observer, quiet
+
+RECURSION_LIMIT = 2000
+
+
+def check_out_dir(out: str | Path | None) -> None:
+    """--out must be a new or empty directory (we never overwrite a user's files)."""
+    if out is None:
+        return
+    p = Path(out)
+    if p.exists() and (not p.is_dir() or any(p.iterdir())):
+        raise UserError(f"--out {out}: exists and is not an empty directory")
+
+
+def run_build(cfg: Config, run: Run, task: str, plan_file: str | Path | None = None, out: str | Path | None = None,
+              *, observer: Observer = quiet, model: Any = None, sandbox: Any = None) -> dict[str, Any]:
+    """Start a build in `run`. `model`/`sandbox` default to the configured ones (tests pass fakes at the model
+    boundary only). Returns the run summary."""
+    if not task.strip():
+        raise UserError("the task is empty")
+    if cfg.build.allow_install:
+        raise UserError("--allow-install is not supported yet: generated code may use the standard library and "
+                        "what the sandbox's Python already has (pytest, numpy)")
+    check_out_dir(out)
+    atomic_write(run.path / "task.md", task)
+    if plan_file is not None:
+        from .build.schema import read_plan_file
+
+        atomic_write(run.path / "user_plan.json", read_plan_file(plan_file).model_dump_json(indent=2))
+    atomic_write(run.path / "build.json", json.dumps({"out": str(Path(out).resolve()) if out else None}))
+    return _execute(run, cfg, {"replans": 0}, observer, model, sandbox)
+
+
+def resume_run(run: Run, cfg: Config, *, observer: Observer | None = None, model: Any = None,
+               sandbox: Any = None) -> dict[str, Any]:
+    """Continue a killed or interrupted build from its checkpoint; finished instructions are not redone."""
+    if not (run.path / "task.md").exists():
+        raise UserError(f"run {run.id} has no task.md: it was killed before the build started; start a new one")
+    if observer is None:
+        from rich.console import Console
+
+        from .build.progress import ConsoleProgress
+
+        observer = ConsoleProgress(Console(stderr=True))
+    return _execute(run, cfg, None, observer, model, sandbox)
+
+
+def _execute(run: Run, cfg: Config, inputs: dict[str, Any] | None, observer: Observer, model: Any,
+             sandbox: Any) -> dict[str, Any]:
+    from .build.env import BuildEnv
+    from .build.graph import build_graph, summarize
+    from .graph_runner import run_graph
+
+    with contextlib.ExitStack() as stack:
+        if model is None:
+            from .factory import make_model
+
+            model = make_model(cfg, run, stack, role="build")
+        if sandbox is None:
+            from ..tools.factory import make_sandbox
+
+            sandbox = make_sandbox(cfg.sandbox.backend, python=cfg.sandbox.python, uid=cfg.sandbox.uid,
+                                   image=cfg.sandbox.docker_image)
+        env = BuildEnv(run, cfg, model, sandbox, observer)
+        state = run_graph(build_graph(env), run, inputs, recursion_limit=RECURSION_LIMIT)
+        summary = state.get("summary") or summarize(env, state.get("acceptance") or {})
+    out = json.loads((run.path / "build.json").read_text()).get("out") if (run.path / "build.json").exists() else None
+    if out:
+        check_out_dir(out)
+        shutil.copytree(run.path / "workspace", out, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+        summary["out"] = out
+    counts = summary["counts"]
+    run.finish("done", result={
+        "instructions_done": counts.get("done", 0), "instructions_failed": counts.get("failed", 0),
+        "tests_passed": summary["tests_passed"], "tests_failed": summary["tests_failed"],
+        "lint_errors": summary["lint_errors"], "loc": summary["loc"].get("total", 0), "out": out or ""})
+    return summary
