@@ -99,6 +99,8 @@ class ArcConfig(_Section):
     time_limit_s: float = Field(20.0, gt=0)
     memory_mb: int = Field(2048, gt=0)
     workers: int = Field(1, gt=0)
+    executor: Literal["local", "ray"] = "local"  # where eval tasks run: local processes/threads, or Ray
+    ray_address: str = ""  # Ray cluster address for executor "ray"; empty = start a small local Ray instance
     n_hypotheses: int = Field(8, gt=0)
     k_filtered: int = Field(4, gt=0)
     m_programs: int = Field(2, gt=0)

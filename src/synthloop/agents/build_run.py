@@ -31,9 +31,6 @@ def run_build(cfg: Config, run: Run, task: str, plan_file: str | Path | None = N
     boundary only). Returns the run summary."""
     if not task.strip():
         raise UserError("the task is empty")
-    if cfg.build.allow_install:
-        raise UserError("--allow-install is not supported yet: generated code may use the standard library and "
-                        "what the sandbox's Python already has (pytest, numpy)")
     check_out_dir(out)
     atomic_write(run.path / "task.md", task)
     if plan_file is not None:
@@ -69,12 +66,21 @@ def _execute(run: Run, cfg: Config, inputs: dict[str, Any] | None, observer: Obs
             from .factory import make_model
 
             model = make_model(cfg, run, stack, role="build")
+        installer = None
+        if cfg.build.allow_install:
+            if cfg.sandbox.backend != "bwrap":
+                raise UserError("--allow-install needs the bwrap sandbox (it binds the per-run venv read-only)")
+            from .build.install import Installer
+
+            installer = Installer(run.path / "venv", cfg.sandbox.python)
+            installer.ensure_venv()
         if sandbox is None:
             from ..tools.factory import make_sandbox
 
-            sandbox = make_sandbox(cfg.sandbox.backend, python=cfg.sandbox.python, uid=cfg.sandbox.uid,
+            python = str(installer.python) if installer is not None else cfg.sandbox.python
+            sandbox = make_sandbox(cfg.sandbox.backend, python=python, uid=cfg.sandbox.uid,
                                    image=cfg.sandbox.docker_image)
-        env = BuildEnv(run, cfg, model, sandbox, observer)
+        env = BuildEnv(run, cfg, model, sandbox, observer, installer=installer)
         state = run_graph(build_graph(env), run, inputs, recursion_limit=RECURSION_LIMIT)
         summary = state.get("summary") or summarize(env, state.get("acceptance") or {})
     out = json.loads((run.path / "build.json").read_text()).get("out") if (run.path / "build.json").exists() else None

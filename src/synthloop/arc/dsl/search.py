@@ -1,0 +1,386 @@
+"""Best-first search over DSL states (the icecuber lessons, in numpy).
+
+A state is the tuple of grids obtained by applying one program to every training input in lockstep; identical
+states are reached once (deduplicated by their grid keys), so the search enumerates distinct states rather than
+programs. Steps are popped in order of total cost (uniform-cost search) up to `max_depth` steps, and evaluated only
+when popped. A state explains the task when every training output equals its grid, either exactly or after one
+learned colour map (consistent over all pairs; it also resolves the placeholder colour `NEW`). Output-size
+reasoning prunes last-level steps that keep a shape that differs from the target. Solutions are then replayed on
+the test inputs. Colour normalisation: a task whose background is not 0 is solved with background and 0 swapped
+per pair, and mapped back.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from synthloop.arc.dsl.primitives import (
+    SELECTORS,
+    SPLITTERS,
+    GridOp,
+    Selector,
+    Splitter,
+    task_info,
+    task_ops,
+)
+
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One program step: a grid op, or a splitter followed by a selector."""
+
+    op: GridOp | None = None
+    split: Splitter | None = None
+    select: Selector | None = None
+
+    @property
+    def name(self) -> str:
+        if self.op is not None:
+            return self.op.name
+        return f"{self.select.name}({self.split.name})"  # type: ignore[union-attr]
+
+    @property
+    def phrase(self) -> str:
+        if self.op is not None:
+            return self.op.phrase
+        return f"split it into {self.split.phrase} and {self.select.phrase}"  # type: ignore[union-attr]
+
+    @property
+    def cost(self) -> int:
+        if self.op is not None:
+            return self.op.cost
+        return self.split.cost + self.select.cost  # type: ignore[union-attr]
+
+    @property
+    def keeps_shape(self) -> bool:
+        if self.op is not None:
+            return self.op.keeps_shape
+        return self.select.keeps_shape  # type: ignore[union-attr]
+
+    def apply(self, g: np.ndarray) -> np.ndarray | None:
+        if self.op is not None:
+            return self.op.fn(g)
+        parts = self.split.fn(g)  # type: ignore[union-attr]
+        return None if parts is None else self.select.fn(parts)  # type: ignore[union-attr]
+
+
+@dataclass
+class Solution:
+    """A program that explains all training pairs, with its predictions."""
+
+    steps: tuple[Step, ...]
+    colour_map: dict[int, int]
+    predictions: list[np.ndarray | None]
+    cost: int
+    frame: str = ""  # "" or "bg<->0"
+    train_correct: int = 0
+    train_total: int = 0
+
+    @property
+    def program(self) -> str:
+        names = [s.name for s in self.steps] or ["identity"]
+        text = " | ".join(names)
+        if self.colour_map:
+            text += " | recolour{" + ", ".join(f"{a}->{b}" for a, b in sorted(self.colour_map.items())) + "}"
+        if self.frame:
+            text = f"[{self.frame}] " + text
+        return text
+
+
+@dataclass
+class SearchStats:
+    states: int = 0
+    evaluated: int = 0
+    duplicates: int = 0
+    timed_out: bool = False
+
+
+@dataclass
+class _Node:
+    grids: tuple[np.ndarray, ...]
+    steps: tuple[Step, ...]
+    cost: int
+    shapes: tuple[tuple[int, int], ...]
+    split_cache: dict[str, list | None] = field(default_factory=dict)
+
+
+def _key(grids: Sequence[np.ndarray]) -> bytes:
+    parts = []
+    for g in grids:
+        parts.append(bytes((g.shape[0], g.shape[1])))
+        parts.append(np.ascontiguousarray(g, dtype=np.int8).tobytes())
+    return b"".join(parts)
+
+
+def learn_colour_map(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> dict[int, int] | None:
+    """A colour map m with m(grid) == output for every pair, or None. Identity entries are left out."""
+    codes = []
+    for g, o in zip(grids, outputs, strict=True):
+        if g.shape != o.shape:
+            return None
+        codes.append((g.astype(np.int16) * 16 + o.astype(np.int16)).ravel())
+    u = np.unique(np.concatenate(codes))
+    src, dst = u // 16, u % 16
+    if np.unique(src).size != src.size:
+        return None
+    return {int(a): int(b) for a, b in zip(src, dst, strict=True) if a != b}
+
+
+def apply_colour_map(g: np.ndarray, cmap: dict[int, int]) -> np.ndarray | None:
+    if cmap:
+        lut = np.arange(16, dtype=np.int8)
+        for a, b in cmap.items():
+            lut[a] = b
+        g = lut[g.astype(np.int64)]
+    if (g > 9).any() or (g < 0).any():
+        return None
+    return g.astype(np.int8)
+
+
+def _run_program(steps: Sequence[Step], g: np.ndarray) -> np.ndarray | None:
+    for s in steps:
+        try:
+            g = s.apply(g)
+        except (ValueError, IndexError):
+            return None
+        if g is None:
+            return None
+    return g
+
+
+def _build_steps(train_in: Sequence[np.ndarray], train_out: Sequence[np.ndarray]) -> list[Step]:
+    info = task_info(train_in, train_out)
+    steps = [Step(op=op) for op in task_ops(info)]
+    for sp in SPLITTERS:
+        for sel in SELECTORS:
+            steps.append(Step(split=sp, select=sel))
+    steps.sort(key=lambda s: s.cost)
+    return steps
+
+
+def search(
+    train: Sequence[Pair],
+    test_inputs: Sequence[np.ndarray],
+    deadline: float,
+    *,
+    max_depth: int = 3,
+    max_solutions: int = 4,
+    stats: SearchStats | None = None,
+    cpu_deadline: float | None = None,
+) -> list[Solution]:
+    """Uniform-cost search for programs that explain every training pair; returns them cheapest first.
+
+    Stops at `deadline` (time.monotonic()) or, when given, at `cpu_deadline` (time.process_time()).
+    """
+    stats = stats if stats is not None else SearchStats()
+    train_in = [np.asarray(i, dtype=np.int8) for i, _ in train]
+    train_out = [np.asarray(o, dtype=np.int8) for _, o in train]
+    tests = [np.asarray(t, dtype=np.int8) for t in test_inputs]
+    target_shapes = tuple(o.shape for o in train_out)
+    steps = _build_steps(train_in, train_out)
+
+    solutions: list[Solution] = []
+    seen_preds: set[bytes] = set()
+    seen: set[bytes] = set()
+    tie = itertools.count()
+    root = _Node(tuple(train_in), (), 0, tuple(g.shape for g in train_in))
+    seen.add(_key(root.grids))
+    best_cost: int | None = None
+    started = time.monotonic()
+    stop = [deadline]
+
+    def consider(node: _Node) -> None:
+        nonlocal best_cost
+        if node.shapes != target_shapes:
+            return
+        cmap = learn_colour_map(node.grids, train_out)
+        if cmap is None:
+            return
+        preds = []
+        for t in tests:
+            p = _run_program(node.steps, t)
+            preds.append(None if p is None else apply_colour_map(p, cmap))
+        if any(p is None for p in preds):
+            return
+        k = _key(preds)  # type: ignore[arg-type]
+        if k in seen_preds:
+            return
+        seen_preds.add(k)
+        cost = node.cost + (1 if cmap else 0)
+        solutions.append(Solution(node.steps, cmap, preds, cost, train_correct=len(train), train_total=len(train)))
+        if best_cost is None:  # found: look for alternatives for at most as long again (>= 0.3 s)
+            now = time.monotonic()
+            stop[0] = min(stop[0], now + max(0.3, now - started))
+        best_cost = cost if best_cost is None else min(best_cost, cost)
+
+    consider(root)
+    costs = [s.cost for s in steps]
+    n_steps = len(steps)
+    heap: list[tuple[int, int, _Node, int]] = [(costs[0], next(tie), root, 0)]
+    while heap:
+        if time.monotonic() > stop[0] or (cpu_deadline is not None and time.process_time() > cpu_deadline):
+            stats.timed_out = stop[0] == deadline
+            break
+        cost, _, parent, idx = heapq.heappop(heap)
+        if best_cost is not None and (len(solutions) >= max_solutions or cost > best_cost + 2):
+            break
+        if idx + 1 < n_steps:  # the parent's next child, in cost order (lazy expansion)
+            heapq.heappush(heap, (parent.cost + costs[idx + 1], next(tie), parent, idx + 1))
+        step = steps[idx]
+        depth = len(parent.steps) + 1
+        last = depth == max_depth
+        if last and step.keeps_shape and parent.shapes != target_shapes:
+            continue
+        stats.evaluated += 1
+        grids = _apply_all(parent, step)
+        if grids is None:
+            continue
+        shapes = tuple(g.shape for g in grids)
+        if last and shapes != target_shapes:
+            continue
+        k = _key(grids)
+        if k in seen:
+            stats.duplicates += 1
+            continue
+        seen.add(k)
+        stats.states += 1
+        node = _Node(grids, parent.steps + (step,), cost, shapes)
+        consider(node)
+        if not last:
+            heapq.heappush(heap, (cost + costs[0], next(tie), node, 0))
+    solutions.sort(key=lambda s: s.cost)
+    return solutions
+
+
+def _apply_all(parent: _Node, step: Step) -> tuple[np.ndarray, ...] | None:
+    out = []
+    try:
+        if step.op is not None:
+            for g in parent.grids:
+                r = step.op.fn(g)
+                if r is None:
+                    return None
+                out.append(r)
+        else:
+            sp, sel = step.split, step.select
+            name = sp.name  # type: ignore[union-attr]
+            if name not in parent.split_cache:
+                parts = []
+                for g in parent.grids:
+                    p = sp.fn(g)  # type: ignore[union-attr]
+                    if p is None:
+                        parts = None
+                        break
+                    parts.append(p)
+                parent.split_cache[name] = parts
+            parts = parent.split_cache[name]
+            if parts is None:
+                return None
+            for p in parts:
+                r = sel.fn(p)  # type: ignore[union-attr]
+                if r is None:
+                    return None
+                out.append(r)
+    except (ValueError, IndexError):
+        return None
+    for r in out:
+        if r.ndim != 2 or r.shape[0] == 0 or r.shape[1] == 0 or r.shape[0] > 30 or r.shape[1] > 30:
+            return None
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# colour normalisation (background swap) around the search
+
+
+def _bg(g: np.ndarray) -> int:
+    return int(np.bincount(np.asarray(g, dtype=np.int64).ravel(), minlength=10).argmax())
+
+
+def _swap_perm(g: np.ndarray) -> np.ndarray:
+    """Swap the most common colour with 0."""
+    p = np.arange(10, dtype=np.int8)
+    b = _bg(g)
+    p[0], p[b] = b, 0
+    return p
+
+
+def _freq_perm(g: np.ndarray) -> np.ndarray:
+    """0 stays; the other colours of g by decreasing frequency become 1, 2, ...; unused colours fill the rest."""
+    cnt = np.bincount(np.asarray(g, dtype=np.int64).ravel(), minlength=10)
+    used = [c for c in sorted(range(1, 10), key=lambda c: (-cnt[c], c)) if cnt[c] > 0]
+    rest = [c for c in range(1, 10) if cnt[c] == 0]
+    p = np.zeros(10, dtype=np.int8)
+    for slot, c in enumerate(used + rest, start=1):
+        p[c] = slot
+    return p
+
+
+def _inverse(p: np.ndarray) -> np.ndarray:
+    inv = np.zeros_like(p)
+    inv[p] = np.arange(p.size, dtype=p.dtype)
+    return inv
+
+
+FRAMES = {"bg<->0": _swap_perm, "colours by frequency": _freq_perm}
+
+
+def solve_task(
+    train: Sequence[Pair],
+    test_inputs: Sequence[np.ndarray],
+    deadline: float,
+    *,
+    max_depth: int = 3,
+    stats: SearchStats | None = None,
+    cpu_limit_s: float | None = None,
+) -> list[Solution]:
+    """Search in the task's own colours, then (while nothing is found and time is left) in colour-normalised frames.
+
+    Frames (icecuber's colour normalisation): "bg<->0" when every input's most common colour is not 0; "colours by
+    frequency" when the inputs do not all use the same colours. Each pair is recoloured by a permutation computed from
+    its input; predictions are mapped back with the test input's inverse permutation.
+    `cpu_limit_s` bounds the CPU seconds of this process spent here (on top of the wall-clock deadline).
+    """
+    train = [(np.asarray(i, np.int8), np.asarray(o, np.int8)) for i, o in train]
+    tests = [np.asarray(t, np.int8) for t in test_inputs]
+    frames = [""]
+    if all(_bg(i) != 0 for i, _ in train):
+        frames.append("bg<->0")
+    colour_sets = {tuple(np.unique(i).tolist()) for i, _ in train} | {tuple(np.unique(t).tolist()) for t in tests}
+    if len(colour_sets) > 1:
+        frames.append("colours by frequency")
+    cpu0 = time.process_time()
+    sols: list[Solution] = []
+    for n, frame in enumerate(frames):
+        now, cpu = time.monotonic(), time.process_time()
+        if sols or now >= deadline or (cpu_limit_s is not None and cpu - cpu0 >= cpu_limit_s):
+            break
+        share = 0.6 if n < len(frames) - 1 else 1.0
+        wall_end = now + (deadline - now) * share
+        cpu_end = None if cpu_limit_s is None else cpu + (cpu0 + cpu_limit_s - cpu) * share
+        if not frame:
+            sols = search(train, tests, wall_end, max_depth=max_depth, stats=stats, cpu_deadline=cpu_end)
+            continue
+        perm = FRAMES[frame]
+        ptrain = []
+        for i, o in train:
+            p = perm(i)
+            ptrain.append((p[i], p[o]))
+        tperms = [perm(t) for t in tests]
+        found = search(ptrain, [p[t] for p, t in zip(tperms, tests, strict=True)], wall_end, max_depth=max_depth,
+                       stats=stats, cpu_deadline=cpu_end)
+        for s in found:
+            s.predictions = [None if q is None else _inverse(p)[q] for q, p in zip(s.predictions, tperms, strict=True)]
+            s.frame = frame
+            s.cost += 1
+        sols = found
+    sols.sort(key=lambda s: s.cost)
+    return sols

@@ -1,0 +1,208 @@
+"""Local cellular rules: output cell = table[features of the input cell], the table learned from the train pairs.
+
+For same-shape tasks. Each feature set (own colour plus neighbours, rays, enclosure, containing-object properties,
+...) gives a lookup table; a set is kept when no two train cells with equal features want different colours. Sets
+are ranked by leave-one-out accuracy on the train pairs (a table learned from the other pairs, unseen keys keep
+the input colour), then by whether the test inputs are fully covered, then by simplicity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from synthloop.arc.dsl.specialists.common import Timeout, check_deadline, make_candidate, same_shapes
+from synthloop.arc.dsl.specialists.features import OUT, FeatureMaps
+from synthloop.arc.grid import ArcTask, Candidate
+
+_BASE = 64
+
+_NB4 = ("nb_n", "nb_s", "nb_e", "nb_w")
+_NB8 = _NB4 + ("nb_nw", "nb_ne", "nb_sw", "nb_se")
+_RAY4 = ("ray_n", "ray_s", "ray_e", "ray_w")
+_RAY8 = _RAY4 + ("ray_nw", "ray_ne", "ray_sw", "ray_se")
+
+_SINGLE = (
+    "is_bg", "enclosed", "enclosed8", "n4count", "n8count", "row_colour", "col_colour", "between_h", "between_v",
+    "bbox_m8", "bbox_c8",
+    *[f"{m}_{p}" for m in ("c4", "c8", "m8") for p in (
+        "size", "holes", "touches_border", "shape_count", "color_count", "is_rectangle", "symmetric", "size_rank",
+        "size_rank_asc", "size_ext", "height_ext", "width_ext")],
+    "m8_n_colors", "m8_obj_colour", "c8_obj_colour",
+)
+
+FEATURE_SETS: list[tuple[str, ...]] = [
+    ("colour",),
+    *[("colour", s) for s in _SINGLE],
+    ("colour", "between_h", "between_v"),
+    ("colour", "between_h", "between_v", "between_d1", "between_d2"),
+    ("colour", "between_d1", "between_d2"),
+    ("colour", "row_colour", "col_colour"),
+    ("colour", "row2", "col2"),
+    ("colour", "row3", "col3"),
+    ("colour", "row2"),
+    ("colour", "col2"),
+    ("colour", "n4count", "enclosed"),
+    ("colour", "m8_obj_colour", "enclosed"),
+    ("colour", *_NB4),
+    ("colour", *_NB8),
+    ("colour", "ray_n", "ray_s"),
+    ("colour", "ray_e", "ray_w"),
+    ("colour", *_RAY4),
+    ("colour", *_RAY8),
+    ("colour", "c4_size", "c4_touches_border"),
+    ("colour", "c4_edge"),
+    ("colour", "m8_edge"),
+    ("colour", "c4_rel_r2", "c4_rel_c2"),
+    ("colour", "m8_rel_r2", "m8_rel_c2"),
+    ("colour", "c4_rel_c2"),
+    ("colour", "c4_rel_r2"),
+    ("colour", "c4_edge", "c4_rel_r2", "c4_rel_c2"),
+    ("colour", "c4_shape_count", "c4_size"),
+    ("colour", "n8count", "c8_size"),
+]
+
+
+def _is_colour_feature(name: str) -> bool:
+    return (name == "colour" or name.startswith(("nb_", "ray_", "between_", "bbox_"))
+            or name in ("row_colour", "col_colour") or name.endswith("obj_colour"))
+
+
+def _codes(maps: FeatureMaps, names: tuple[str, ...], abstract: bool = False) -> np.ndarray:
+    """One int code per cell. abstract: colour features become (off-grid / background / own colour / other)."""
+    code = np.zeros(maps.g.shape, dtype=np.int64)
+    own = maps.g
+    for n in names:
+        v = maps[n]
+        if abstract and _is_colour_feature(n):
+            if n == "colour":
+                v = (v == maps.bg).astype(np.int64)
+            else:
+                v = np.where(v == OUT, 0, np.where(v == maps.bg, 1, np.where(v == own, 2, 3)))
+        code = code * _BASE + np.minimum(v, _BASE - 1)
+    return code.ravel()
+
+
+def _sources(maps: FeatureMaps, names: tuple[str, ...]) -> np.ndarray:
+    """(n_sources, n_cells): the colour-valued features of the set (own colour first), then constants 0..9."""
+    rows = [maps["colour"].ravel()]
+    rows += [maps[n].ravel() for n in names if n != "colour" and _is_colour_feature(n)]
+    n = maps.g.size
+    rows += [np.full(n, c, dtype=np.int64) for c in range(10)]
+    return np.stack(rows)
+
+
+class _Table:
+    """A sorted code -> colour table with conflict detection (raw colours)."""
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
+        order = np.argsort(codes, kind="stable")
+        c, v = codes[order], values[order]
+        same = c[1:] == c[:-1]
+        self.consistent = not bool(np.any(same & (v[1:] != v[:-1])))
+        keep = np.concatenate([[True], ~same])
+        self.keys, self.vals = c[keep], v[keep]
+
+    def lookup(self, codes: np.ndarray, srcs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(values, covered): table values where the key is known, else the cell's own colour (srcs[0])."""
+        idx = np.minimum(np.searchsorted(self.keys, codes), len(self.keys) - 1)
+        hit = self.keys[idx] == codes
+        return np.where(hit, self.vals[idx], srcs[0]), hit
+
+
+class _SourceTable:
+    """A code -> source table: each key picks the first source (feature colour or constant) right for all its cells."""
+
+    def __init__(self, codes: np.ndarray, srcs: np.ndarray, values: np.ndarray) -> None:
+        order = np.argsort(codes, kind="stable")
+        c = codes[order]
+        match = srcs[:, order] == values[order][None, :]
+        starts = np.flatnonzero(np.concatenate([[True], c[1:] != c[:-1]]))
+        ok = np.logical_and.reduceat(match, starts, axis=1)  # (n_sources, n_keys)
+        self.consistent = bool(ok.any(axis=0).all())
+        self.keys = c[starts]
+        self.vals = np.argmax(ok, axis=0)
+
+    def lookup(self, codes: np.ndarray, srcs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        idx = np.minimum(np.searchsorted(self.keys, codes), len(self.keys) - 1)
+        hit = self.keys[idx] == codes
+        pick = np.where(hit, self.vals[idx], 0)
+        return srcs[pick, np.arange(codes.size)], hit
+
+
+def _build(abstract: bool, codes: list[np.ndarray], srcs: list[np.ndarray], outs: list[np.ndarray]):
+    if abstract:
+        return _SourceTable(np.concatenate(codes), np.concatenate(srcs, axis=1), np.concatenate(outs))
+    return _Table(np.concatenate(codes), np.concatenate(outs))
+
+
+def _rule_fn(table, names: tuple[str, ...], abstract: bool):
+    def fn(g: np.ndarray) -> np.ndarray:
+        m = FeatureMaps(g)
+        vals, _ = table.lookup(_codes(m, names, abstract), _sources(m, names))
+        return vals.reshape(m.g.shape)
+
+    return fn
+
+
+def local_rules(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Learn per-cell lookup tables over many feature sets; return the best consistent ones."""
+    if not same_shapes(task) or not task.train:
+        return []
+    train_maps = [FeatureMaps(i) for i, _ in task.train]
+    outs = [np.asarray(o, dtype=np.int64).ravel() for _, o in task.train]
+    test_maps = [FeatureMaps(g) for g in task.test_inputs]
+    if all(np.array_equal(m.g.ravel(), o) for m, o in zip(train_maps, outs, strict=True)):
+        return []
+    scored = []
+    try:
+        for names in FEATURE_SETS:
+            for abstract in (True, False):
+                check_deadline(deadline)
+                codes = [_codes(m, names, abstract) for m in train_maps]
+                srcs = [_sources(m, names) for m in train_maps]
+                table = _build(abstract, codes, srcs, outs)
+                if not table.consistent:
+                    continue
+                loo = 0
+                for k in range(len(codes)):
+                    others = [j for j in range(len(codes)) if j != k]
+                    if not others:
+                        continue
+                    t = _build(abstract, [codes[j] for j in others], [srcs[j] for j in others],
+                               [outs[j] for j in others])
+                    if not t.consistent:
+                        continue
+                    pred, _ = t.lookup(codes[k], srcs[k])
+                    loo += bool(np.array_equal(pred, outs[k]))
+                covered = all(bool(table.lookup(_codes(m, names, abstract), _sources(m, names))[1].all())
+                              for m in test_maps)
+                # weak: the demos are memorised without any sign of generalising (kept last, at most one)
+                weak = not covered and loo == 0
+                scored.append((weak, -loo, not covered, len(names), not abstract, len(table.keys), names, table))
+    except Timeout:
+        pass
+    scored.sort(key=lambda s: s[:6])
+    cands: list[Candidate] = []
+    seen: set[bytes] = set()
+    for weak, neg_loo, uncovered, _, raw, nkeys, names, table in scored:
+        if weak and any(c.meta.get("weak") for c in cands):
+            break
+        fn = _rule_fn(table, names, not raw)
+        kind = "colours" if raw else "roles"
+        cand = make_candidate(
+            task, fn, family="local_rule", size=2 + len(names) + 3 * int(uncovered) + int(raw) + 6 * int(weak),
+            program=f"local_rule(features={list(names)}, key={kind!r})",
+            description=(f"recolour each cell by a table over ({', '.join(names)}) learned from the examples"
+                         + (" (unseen cases keep their colour)" if uncovered else "")),
+            meta={"loo": -neg_loo, "n_keys": nkeys, "covered": not uncovered, "weak": weak},
+        )
+        if cand is None:
+            continue
+        key = b"".join(p.tobytes() if p is not None else b"-" for p in cand.predictions)
+        if key in seen:
+            continue
+        seen.add(key)
+        cands.append(cand)
+        if len(cands) >= 3 + int(weak):
+            break
+    return cands

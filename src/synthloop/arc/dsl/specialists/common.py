@@ -1,0 +1,92 @@
+"""Shared pieces for specialists: turning a learned grid function into a verified Candidate, deadline checks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from synthloop.arc.grid import ArcTask, Candidate, Grid, as_grid
+
+GridFn = Callable[[np.ndarray], "np.ndarray | None"]
+
+
+class Timeout(Exception):
+    """Raised inside a specialist when its deadline has passed."""
+
+
+def check_deadline(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise Timeout
+
+
+def _safe(fn: GridFn, g: np.ndarray) -> Grid | None:
+    try:
+        out = fn(np.asarray(g))
+    except (ValueError, IndexError, KeyError, ZeroDivisionError, TypeError):
+        return None
+    if out is None:
+        return None
+    out = np.asarray(out)
+    if out.ndim != 2 or out.size == 0 or out.shape[0] > 30 or out.shape[1] > 30:
+        return None
+    if out.min() < 0 or out.max() > 9:
+        return None
+    return as_grid(out)
+
+
+def train_score(task: ArcTask, fn: GridFn) -> int:
+    """How many train pairs `fn` reproduces exactly."""
+    ok = 0
+    for i, o in task.train:
+        p = _safe(fn, i)
+        if p is not None and p.shape == o.shape and np.array_equal(p, o):
+            ok += 1
+    return ok
+
+
+def solves_all(task: ArcTask, fn: GridFn) -> bool:
+    """True when `fn` reproduces every train output (stops at the first miss)."""
+    for i, o in task.train:
+        p = _safe(fn, i)
+        if p is None or p.shape != o.shape or not np.array_equal(p, o):
+            return False
+    return True
+
+
+def make_candidate(
+    task: ArcTask,
+    fn: GridFn,
+    *,
+    family: str,
+    program: str,
+    description: str,
+    size: int = 2,
+    train_correct: int | None = None,
+    meta: dict | None = None,
+) -> Candidate | None:
+    """Verify `fn` on every train pair and predict the test inputs; None when it predicts no test input."""
+    correct = train_score(task, fn) if train_correct is None else train_correct
+    preds = [_safe(fn, g) for g in task.test_inputs]
+    if all(p is None for p in preds):
+        return None
+    return Candidate(
+        program=program,
+        description=description,
+        predictions=preds,
+        train_correct=correct,
+        train_total=len(task.train),
+        size=size,
+        source="specialist",
+        meta={"family": family, **(meta or {})},
+    )
+
+
+def same_shapes(task: ArcTask) -> bool:
+    """Every train output has the shape of its input."""
+    return all(i.shape == o.shape for i, o in task.train)
+
+
+def palette(g: np.ndarray) -> set[int]:
+    return {int(v) for v in np.unique(g)}

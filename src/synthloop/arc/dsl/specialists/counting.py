@@ -1,0 +1,165 @@
+"""Count-based outputs: the output's size or fill comes from a count (objects, cells, colours) and its colour from a
+property-selected colour. Learned: which count, which colour, which layout (fixed size filled, N-long bar, NxN
+square, or the first N cells of a fixed-size grid).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from synthloop.arc.dsl import objects as O
+from synthloop.arc.dsl.specialists.common import make_candidate
+from synthloop.arc.grid import ArcTask, Candidate
+
+
+def _counts(g: np.ndarray) -> dict[str, int]:
+    bg = O.background_color(g)
+    out: dict[str, int] = {}
+    for mode in ("c4", "c8", "m8"):
+        objs = O.extract(g, mode)
+        out[f"objects({mode})"] = len(objs)
+        if objs:
+            sizes = [o.size for o in objs]
+            out[f"largest_size({mode})"] = max(sizes)
+            out[f"objects_of_largest_shape_count({mode})"] = max(O.property_vector(objs, "shape_count"))
+        for c in range(10):
+            out[f"objects_of_colour({mode},{c})"] = sum(1 for o in objs if o.color == c)
+    out["cells"] = int((g != bg).sum())
+    out["colours"] = len(set(np.unique(g).tolist()) - {bg})
+    for c in range(10):
+        out[f"cells_of_colour({c})"] = int((g == c).sum())
+    return {k: int(v) for k, v in out.items()}
+
+
+def _colours(g: np.ndarray) -> dict[str, int]:
+    bg = O.background_color(g)
+    out: dict[str, int] = {}
+    mc = O.most_common_color(g, exclude=[bg])
+    lc = O.least_common_color(g, exclude=[bg])
+    if mc is not None and (g != bg).any():
+        out["most_common_colour"] = mc
+    if lc is not None:
+        out["least_common_colour"] = lc
+    for mode in ("c4", "c8"):
+        objs = O.extract(g, mode)
+        for prop in ("size", "color_count"):
+            for largest in (True, False):
+                o = O.select(objs, prop, largest)
+                if o is not None:
+                    out[f"colour_of_{'max' if largest else 'min'}_{prop}({mode})"] = o.color
+        if objs:
+            cnt = np.bincount([o.color for o in objs], minlength=10)
+            if (cnt == cnt.max()).sum() == 1:
+                out[f"colour_with_most_objects({mode})"] = int(cnt.argmax())
+    return out
+
+
+def counting(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = a grid whose size / filled cells come from a learned count and whose colour is learned."""
+    if not task.train or any(o.size > 100 for _, o in task.train):
+        return []
+    if any(i.shape == o.shape for i, o in task.train):
+        return []
+    outs = [np.asarray(o) for _, o in task.train]
+    counts = [_counts(np.asarray(i)) for i, _ in task.train]
+    colours = [_colours(np.asarray(i)) for i, _ in task.train]
+    fixed_shape = len({o.shape for o in outs}) == 1
+    out_colour_sets = [set(np.unique(o).tolist()) for o in outs]
+    cands: list[Candidate] = []
+
+    def add(fn: Callable[[np.ndarray], np.ndarray | None], prog: str, desc: str) -> None:
+        c = make_candidate(task, fn, family="count", program=prog, description=desc, size=3)
+        if c is not None and c.solves_train:
+            cands.append(c)
+
+    # colour spec: a learned selector or a constant
+    colour_specs: list[tuple[str, Callable[[np.ndarray, dict], int | None]]] = []
+    for name in set.intersection(*[set(c) for c in colours]) if colours else set():
+        colour_specs.append((name, lambda g, cs, name=name: cs.get(name)))
+    for c in range(10):
+        colour_specs.append((str(c), lambda g, cs, c=c: c))
+
+    # (a) fixed output shape filled with one colour
+    if fixed_shape and all(len(s) == 1 for s in out_colour_sets):
+        shape = outs[0].shape
+        for cname, cf in colour_specs:
+            if all(cf(np.asarray(i), cs) == int(o[0, 0]) for (i, _), cs, o in zip(task.train, colours, outs, strict=True)):
+                add(lambda g, cf=cf: None if (v := cf(g, _colours(g))) is None else np.full(shape, v),
+                    f"fill({shape}, {cname})", f"output a {shape[0]}x{shape[1]} grid of {cname}")
+                break
+    if time.monotonic() > deadline:
+        return cands
+
+    # (b) a bar / square whose length is a count, filled with one colour
+    shared = set.intersection(*[set(c) for c in counts])
+    for layout in ("row", "col", "square"):
+        if not all(len(s) == 1 for s in out_colour_sets):
+            break
+        def n_of(o, layout=layout):
+            if layout == "row":
+                return o.shape[1] if o.shape[0] == 1 else None
+            if layout == "col":
+                return o.shape[0] if o.shape[1] == 1 else None
+            return o.shape[0] if o.shape[0] == o.shape[1] else None
+        ns = [n_of(o) for o in outs]
+        if None in ns:
+            continue
+        for qn in sorted(shared):
+            if not all(cn[qn] == n for cn, n in zip(counts, ns, strict=True)):
+                continue
+            for cname, cf in colour_specs:
+                if not all(cf(np.asarray(i), cs) == int(o[0, 0])
+                           for (i, _), cs, o in zip(task.train, colours, outs, strict=True)):
+                    continue
+
+                def fn(g, qn=qn, cf=cf, layout=layout):
+                    n, v = _counts(g).get(qn, 0), cf(g, _colours(g))
+                    if n <= 0 or n > 30 or v is None:
+                        return None
+                    return np.full({"row": (1, n), "col": (n, 1), "square": (n, n)}[layout], v)
+
+                add(fn, f"bar_{layout}(count={qn}, colour={cname})",
+                    f"output a {layout} of {cname} as long as the number of {qn}")
+                break
+            if cands:
+                return cands
+
+    # (c) fixed shape; the first N cells (reading order) get colour C, the rest colour B
+    if fixed_shape:
+        shape = outs[0].shape
+        flat = [o.ravel() for o in outs]
+        for qn in sorted(shared):
+            ok = True
+            fill, rest = None, None
+            for cn, f in zip(counts, flat, strict=True):
+                n = cn[qn]
+                if n > f.size or (n < f.size and rest is not None and f[n] != rest):
+                    ok = False
+                    break
+                if n and (len(set(f[:n].tolist())) != 1 or (fill is not None and f[0] != fill)):
+                    ok = False
+                    break
+                if len(set(f[n:].tolist())) > 1:
+                    ok = False
+                    break
+                fill = int(f[0]) if n else fill
+                rest = int(f[n]) if n < f.size else rest
+            if not ok or fill is None or rest is None:
+                continue
+
+            def fn(g, qn=qn, fill=fill, rest=rest):
+                n = _counts(g).get(qn, 0)
+                if n > shape[0] * shape[1]:
+                    return None
+                out = np.full(shape[0] * shape[1], rest)
+                out[:n] = fill
+                return out.reshape(shape)
+
+            add(fn, f"first_n(shape={shape}, count={qn}, colour={fill}, rest={rest})",
+                f"fill the first cells of a {shape[0]}x{shape[1]} grid with {fill}, one per {qn}")
+            if cands:
+                break
+    return cands

@@ -1,0 +1,180 @@
+"""Fill a masked area from the grid's own regularity: periodic patterns and mirror / rotation symmetries.
+
+Learned parameters: the mask colour (the one colour whose cells change), the regularity (smallest consistent
+period, or the set of symmetries the known cells obey), and whether the output is the whole repaired grid or just
+the repaired area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from synthloop.arc.dsl import objects as O
+from synthloop.arc.dsl.specialists.common import Timeout, check_deadline, make_candidate
+from synthloop.arc.grid import ArcTask, Candidate
+
+
+def _periods(g: np.ndarray, known: np.ndarray, axis: int) -> list[int]:
+    """Shifts p along `axis` such that every pair of known cells p, 2p, ... apart agree (smallest first)."""
+    n = g.shape[axis]
+    out = []
+    for p in range(1, n):
+        ok = True
+        for s in range(p, n, p):
+            a, b = (g[:-s], g[s:]) if axis == 0 else (g[:, :-s], g[:, s:])
+            ka, kb = (known[:-s], known[s:]) if axis == 0 else (known[:, :-s], known[:, s:])
+            both = ka & kb
+            if np.any(a[both] != b[both]):
+                ok = False
+                break
+        if ok:
+            out.append(p)
+    return out + [n]
+
+
+def _class_fill(g: np.ndarray, known: np.ndarray, key: np.ndarray) -> np.ndarray | None:
+    flat, kf, kn = g.ravel(), key.ravel(), known.ravel()
+    vals = np.full(int(kf.max()) + 1, -1, dtype=np.int64)
+    vals[kf[kn]] = flat[kn]
+    if np.any(vals[kf[kn]] != flat[kn]):
+        return None
+    need = vals[kf[~kn]]
+    if np.any(need < 0):
+        return None
+    out = flat.astype(np.int64).copy()
+    out[~kn] = need
+    return out.reshape(g.shape)
+
+
+def _periodic_fill(g: np.ndarray, noise: int) -> np.ndarray | None:
+    """Fill noise cells from the smallest (row, col) period (or diagonal period) the other cells obey."""
+    h, w = g.shape
+    known = g != noise
+    if known.all():
+        return None
+    rr, cc = np.indices((h, w))
+    combos = sorted(((pr, pc) for pr in _periods(g, known, 0)[:6] for pc in _periods(g, known, 1)[:6]),
+                    key=lambda p: (p[0] * p[1], p))
+    for pr, pc in combos:
+        if pr * pc >= h * w:
+            break
+        f = _class_fill(g, known, (rr % pr) * pc + cc % pc)
+        if f is not None:
+            return f
+    for k in range(2, max(h, w)):
+        for key in ((rr + cc) % k, (rr - cc) % k):
+            f = _class_fill(g, known, key)
+            if f is not None:
+                return f
+    return None
+
+
+def _sym_ops(h: int, w: int) -> list[Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]]:
+    """Candidate symmetries as maps (r, c) -> (r', c') for every axis position."""
+    ops = []
+    near_w = range(max(0, w - 1 - w // 3), min(2 * w - 2, w - 1 + w // 3) + 1)
+    near_h = range(max(0, h - 1 - h // 3), min(2 * h - 2, h - 1 + h // 3) + 1)
+    for s in near_w:
+        ops.append(lambda r, c, s=s: (r, s - c))
+    for s in near_h:
+        ops.append(lambda r, c, s=s: (s - r, c))
+    for d in range(-(h // 3), h // 3 + 1):
+        ops.append(lambda r, c, d=d: (c + d, r - d))  # transpose about a shifted diagonal
+    for sr in near_h:
+        for sc in near_w:
+            if abs(sr - (h - 1)) <= 4 and abs(sc - (w - 1)) <= 4:
+                ops.append(lambda r, c, sr=sr, sc=sc: (sr - r, sc - c))
+    return ops
+
+
+def _symmetry_fill(g: np.ndarray, noise: int) -> np.ndarray | None:
+    h, w = g.shape
+    known = g != noise
+    if known.all():
+        return None
+    rr, cc = np.indices((h, w))
+    good = []
+    for op in _sym_ops(h, w):
+        r2, c2 = op(rr, cc)
+        inside = (r2 >= 0) & (r2 < h) & (c2 >= 0) & (c2 < w)
+        r2c, c2c = np.clip(r2, 0, h - 1), np.clip(c2, 0, w - 1)
+        both = inside & known & known[r2c, c2c]
+        if both.sum() < 0.5 * known.sum():
+            continue
+        if np.any(g[both] != g[r2c, c2c][both]):
+            continue
+        good.append((inside, r2c, c2c))
+    if not good:
+        return None
+    out = np.array(g)
+    kn = known.copy()
+    for _ in range(4):
+        changed = False
+        for inside, r2c, c2c in good:
+            take = ~kn & inside & kn[r2c, c2c]
+            if take.any():
+                out[take] = out[r2c, c2c][take]
+                kn |= take
+                changed = True
+        if kn.all() or not changed:
+            break
+    return out if kn.all() else None
+
+
+_FILLS = {"periodic": _periodic_fill, "symmetry": _symmetry_fill}
+
+
+def _noise_colour(task: ArcTask) -> int | None:
+    """The single input colour under every changed cell (same-shape tasks) or under the cropped area."""
+    cols = set()
+    for i, o in task.train:
+        if i.shape == o.shape:
+            d = i != o
+            if not d.any():
+                return None
+            cols |= {int(v) for v in np.unique(i[d])}
+        else:
+            cands = [c for c in range(10) if (bb := O.bbox_of_mask(i == c)) is not None
+                     and (bb[2] - bb[0], bb[3] - bb[1]) == o.shape and (i[bb[0]:bb[2], bb[1]:bb[3]] == c).all()]
+            if not cands:
+                return None
+            cols |= set(cands)
+    return cols.pop() if len(cols) == 1 else None
+
+
+def fill_regular(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Repaint the masked cells from the pattern's period or symmetry."""
+    if not task.train:
+        return []
+    noise = _noise_colour(task)
+    if noise is None:
+        return []
+    crop = all(i.shape != o.shape for i, o in task.train)
+    out = []
+    try:
+        for name, fill in _FILLS.items():
+            check_deadline(deadline)
+
+            def fn(g, fill=fill):
+                g = np.asarray(g)
+                f = fill(g, noise)
+                if f is None:
+                    return None
+                if crop:
+                    bb = O.bbox_of_mask(g == noise)
+                    return None if bb is None else f[bb[0]:bb[2], bb[1]:bb[3]]
+                return f
+
+            c = make_candidate(
+                task, fn, family="symmetry", size=2,
+                program=f"{'crop_masked(' if crop else ''}{name}_fill(x, mask={noise}){')' if crop else ''}",
+                description=(f"repaint the cells of colour {noise} from the pattern's {name}"
+                             + (" and output just that area" if crop else "")),
+            )
+            if c is not None and c.solves_train:
+                out.append(c)
+    except Timeout:
+        pass
+    return out

@@ -1,0 +1,82 @@
+"""The symbolic proposer: learned specialists, then the DSL state search, as one Solver."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from synthloop.arc.dsl.describe import describe_program
+from synthloop.arc.dsl.search import SearchStats, Solution, solve_task
+from synthloop.arc.grid import ArcTask, Candidate, as_grid
+
+Specialist = Callable[[ArcTask, float], list[Candidate]]
+
+
+def _load_specialists() -> list[Specialist]:
+    try:
+        from synthloop.arc.dsl.specialists import SPECIALISTS
+    except ImportError:
+        return []
+    return list(SPECIALISTS)
+
+
+def solution_to_candidate(sol: Solution) -> Candidate:
+    """A search Solution as a Candidate with its program text and English description."""
+    preds = [None if p is None else as_grid(p) for p in sol.predictions]
+    return Candidate(
+        program=sol.program,
+        description=describe_program([s.phrase for s in sol.steps], sol.colour_map, sol.frame),
+        predictions=preds,
+        train_correct=sol.train_correct,
+        train_total=sol.train_total,
+        size=max(1, sol.cost),
+        source="symbolic",
+        meta={"kind": "dsl-search", "depth": len(sol.steps)},
+    )
+
+
+class SymbolicSolver:
+    """Specialists (each guarded, a share of the time) followed by the DSL search with the time left.
+
+    `time_limit_s` caps the wall time spent per task; the caller's deadline caps it further. `cpu_limit_s`
+    (optional) also caps the CPU seconds of the search, which makes results independent of machine load.
+    """
+
+    name = "symbolic"
+
+    def __init__(self, time_limit_s: float = 20.0, *, specialist_share: float = 0.3, max_depth: int = 3,
+                 use_specialists: bool = True, cpu_limit_s: float | None = None):
+        if time_limit_s <= 0:
+            raise ValueError("time_limit_s must be positive")
+        self.time_limit_s = time_limit_s
+        self.specialist_share = specialist_share
+        self.max_depth = max_depth
+        self.use_specialists = use_specialists
+        self.cpu_limit_s = cpu_limit_s
+        self.last_stats: SearchStats | None = None
+        self.errors: list[str] = []
+
+    def solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
+        start, cpu0 = time.monotonic(), time.process_time()
+        deadline = min(deadline, start + self.time_limit_s)
+        cands: list[Candidate] = []
+        self.errors = []
+        if self.use_specialists:
+            spec_deadline = start + (deadline - start) * self.specialist_share
+            for spec in _load_specialists():
+                if time.monotonic() >= spec_deadline:
+                    break
+                try:
+                    cands.extend(spec(task, spec_deadline))
+                except Exception as e:  # one bad specialist must never kill the task
+                    self.errors.append(f"{getattr(spec, '__name__', spec)}: {type(e).__name__}: {e}")
+        if any(c.solves_train for c in cands) and time.monotonic() >= deadline:
+            return cands
+        stats = SearchStats()
+        self.last_stats = stats
+        if time.monotonic() < deadline:
+            cpu_left = None if self.cpu_limit_s is None else max(0.05, self.cpu_limit_s - (time.process_time() - cpu0))
+            sols = solve_task(task.train, task.test_inputs, deadline, max_depth=self.max_depth, stats=stats,
+                              cpu_limit_s=cpu_left)
+            cands.extend(solution_to_candidate(s) for s in sols)
+        return cands

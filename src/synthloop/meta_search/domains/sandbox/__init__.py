@@ -1,0 +1,1 @@
+"""Helper modules that run INSIDE the sandbox next to a design (stdlib + numpy only; they import nothing of ours)."""

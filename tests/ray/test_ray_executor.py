@@ -1,0 +1,226 @@
+"""The Ray executor on a real local Ray instance (2 CPUs, started once for this module): ARC eval results equal the
+local executor's task for task, resume skips finished tasks, per-task time and memory limits, the model gateway
+(one budget and one cache for many workers), and ray_map."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import numpy as np
+import pytest
+
+ray = pytest.importorskip("ray", reason="ray not installed (pip install 'synthloop[ray]')")
+
+from synthloop.agents.model import BudgetExceeded  # noqa: E402
+from synthloop.agents.ray_gateway import open_gateway  # noqa: E402
+from synthloop.agents.ray_map import ray_map  # noqa: E402
+from synthloop.arc.dataset import load_tasks  # noqa: E402
+from synthloop.arc.evaluate import evaluate, read_results  # noqa: E402
+from synthloop.arc.grid import ArcTask, Candidate, as_grid  # noqa: E402
+from synthloop.arc.ray_runner import RayRunner  # noqa: E402
+from synthloop.config import load_config, to_toml  # noqa: E402
+from synthloop.memory.runstore import RunStore  # noqa: E402
+
+pytestmark = pytest.mark.timeout(180)
+
+# 6 ARC-AGI-1 training tasks: 4 are a single flip/rotation/transpose, 2 are not
+TASK_IDS = ["3c9b0459", "67a3c6ac", "007bbfb7", "68b16354", "a416b8f3", "74dd1130"]
+
+TRANSFORMS = {
+    "rot180": lambda g: np.rot90(g, 2), "fliplr": np.fliplr, "flipud": np.flipud, "transpose": lambda g: g.T,
+    "rot90": np.rot90, "rot270": lambda g: np.rot90(g, 3),
+}
+
+
+class TransformSolver:
+    """Deterministic: every whole-grid flip/rotation as a candidate, ranked by how many train pairs it explains.
+    Tasks in `hang` ignore the deadline forever; tasks in `hog` try to allocate 4 GiB."""
+
+    name = "transform-test"
+
+    def __init__(self, hang: tuple[str, ...] = (), hog: tuple[str, ...] = ()):
+        self.hang, self.hog = hang, hog
+
+    def solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
+        if task.id in self.hang:
+            while True:
+                time.sleep(0.05)
+        if task.id in self.hog:
+            blob = bytearray(4 * 1024**3)
+            return [] if blob else []
+        out = []
+        for name, fn in TRANSFORMS.items():
+            right = sum(fn(i).shape == o.shape and bool(np.array_equal(fn(i), o)) for i, o in task.train)
+            out.append(Candidate(program=name, description=f"{name} the grid", train_correct=right,
+                                 train_total=len(task.train), predictions=[as_grid(fn(i)) for i, _ in task.test]))
+        return out
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_instance():
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not import this test module
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def tasks():
+    return list(load_tasks("arcagi", "training", ids=TASK_IDS))
+
+
+def make_run(tmp_path, name="runs", **overrides):
+    cfg = load_config(overrides={"runs_dir": str(tmp_path / name), **overrides}, environ={})
+    return cfg, RunStore(cfg.runs_dir).create("arc-eval", to_toml(cfg))
+
+
+def comparable(r):
+    return (r.task_id, r.correct, r.solved, r.attempts, r.attempt_programs, r.program, r.train_correct,
+            r.n_candidates, r.timed_out, r.error)
+
+
+def test_ray_results_equal_local_results_and_resume_skips_finished(tmp_path, tasks):
+    _, local_run = make_run(tmp_path, "local")
+    local = evaluate(tasks, TransformSolver(), local_run, time_limit_s=10, workers=2, memory_mb=1024)
+    assert local["solved"] == 4 and local["tasks"] == 6  # the 4 single-transform tasks
+
+    _, ray_run = make_run(tmp_path, "ray")
+    seen = []
+
+    def stop_after_two(res):
+        seen.append(res.task_id)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        evaluate(tasks, TransformSolver(), ray_run, time_limit_s=10, workers=2, memory_mb=1024, executor="ray",
+                 on_result=stop_after_two)
+    assert RunStore(ray_run.path.parent).open(ray_run.id).info.status == "interrupted"
+    first = read_results(ray_run.path / "results.jsonl")
+    assert sorted(first) == sorted(seen)
+
+    already, resumed = [], []
+    summary = evaluate(tasks, TransformSolver(), ray_run, time_limit_s=10, workers=2, memory_mb=1024,
+                       executor="ray", on_start=lambda total, done: already.extend(r.task_id for r in done),
+                       on_result=lambda r: resumed.append(r.task_id))
+    assert sorted(already) == sorted(seen)
+    assert sorted(resumed) == sorted(set(TASK_IDS) - set(seen))  # finished tasks were not run again
+    lines = (ray_run.path / "results.jsonl").read_text().splitlines()
+    assert len(lines) == 6 and len({json.loads(ln)["task_id"] for ln in lines}) == 6
+
+    by_local = read_results(local_run.path / "results.jsonl")
+    by_ray = read_results(ray_run.path / "results.jsonl")
+    assert {k: comparable(v) for k, v in by_ray.items()} == {k: comparable(v) for k, v in by_local.items()}
+    for key in ("solved", "accuracy", "outputs_correct", "output_accuracy", "timed_out", "errors"):
+        assert summary[key] == local[key], key
+    started = [e for e in ray_run.events() if e["kind"] == "arc_eval_started"]
+    assert [e["mode"] for e in started] == ["ray", "ray"] and started[1]["skipped"] == 2
+    assert json.loads((ray_run.path / "submission.json").read_text()).keys() == set(TASK_IDS)
+
+
+def test_ray_task_past_its_deadline_is_cancelled_and_memory_is_limited(tasks):
+    by_id = {t.id: t for t in tasks}
+    runner = RayRunner(TransformSolver(hang=("007bbfb7",), hog=("a416b8f3",)), time_limit_s=1.0, workers=2,
+                       memory_mb=256, grace_s=0.5, startup_s=8.0)
+    t0 = time.monotonic()
+    results = {r.task_id: r for r in runner.run([by_id[i] for i in ("007bbfb7", "a416b8f3", "3c9b0459")])}
+    assert time.monotonic() - t0 < 40
+    assert [r.task_id for r in results.values() if r.timed_out] == ["007bbfb7"], results
+    hung = results["007bbfb7"]
+    assert hung.timed_out and hung.solved is False and "timed out" in hung.error and hung.wall_s >= 1.0
+    assert runner.cancelled == 1
+    hog = results["a416b8f3"]
+    assert not hog.timed_out and "MemoryError" in hog.error and hog.solved is False
+    assert results["3c9b0459"].solved is True and not results["3c9b0459"].error  # the workers carried on
+
+
+def test_unknown_executor_and_in_parent_solver_are_user_errors(tmp_path, tasks):
+    from synthloop.errors import UserError
+
+    _, run = make_run(tmp_path)
+    with pytest.raises(UserError, match="unknown executor"):
+        evaluate(tasks[:1], TransformSolver(), run, time_limit_s=1, executor="dask")
+
+    class InParent(TransformSolver):
+        in_parent = True
+
+    with pytest.raises(UserError, match="--executor local"):
+        evaluate(tasks[:1], InParent(), run, time_limit_s=1, executor="ray")
+
+
+# ---------------------------------------------------------------- the model gateway
+
+REPLY = "x" * 40  # 10 tokens; each question below is 16 characters, 4 tokens: 14 tokens a call
+
+
+@ray.remote(num_cpus=1, max_retries=0)
+def ask_until_refused(model, worker: int, limit: int) -> dict:
+    """A Ray worker's loop: distinct questions until the gateway refuses (budget) or `limit` is reached."""
+    answered = 0
+    for i in range(limit):
+        try:
+            model.complete([{"role": "user", "content": f"worker{worker} ask #{i:03d}"}])
+        except BudgetExceeded as e:
+            return {"answered": answered, "refused": str(e)}
+        answered += 1
+    return {"answered": answered, "refused": ""}
+
+
+@ray.remote(num_cpus=1, max_retries=0)
+def ask_once(model, question: str) -> dict:
+    c = model.complete([{"role": "user", "content": question}])
+    return {"text": c.text, "cached": c.cached, "tokens": c.usage.total}
+
+
+def scripted_cfg(tmp_path, replies: int, max_tokens: int):
+    script = tmp_path / "replies.json"
+    script.write_text(json.dumps([REPLY] * replies))
+    return make_run(tmp_path, **{"model.preset": "scripted", "model.script": str(script),
+                                 "budget.max_tokens": max_tokens})
+
+
+def test_two_ray_workers_share_one_budget_and_stop_exactly_at_it(tmp_path):
+    cfg, run = scripted_cfg(tmp_path, replies=50, max_tokens=5 * 14)
+    with open_gateway(cfg, run, max_concurrency=1) as gw:
+        outs = ray.get([ask_until_refused.remote(gw.model, w, 20) for w in (1, 2)])
+        stats = gw.sync()
+    assert sum(o["answered"] for o in outs) == 5  # one budget for both: 5 calls of 14 tokens, not 5 each
+    assert all("token budget of 70 reached" in o["refused"] for o in outs)
+    assert stats["budget"]["tokens"] == 70
+    info = RunStore(run.path.parent).open(run.id).info  # the driver brought the usage into run.json
+    assert info.prompt_tokens + info.completion_tokens == 70
+    calls = [e for e in run.events() if e["kind"] == "model_call"]
+    assert len(calls) == 5 and not any(e["cached"] for e in calls)
+
+
+def test_cache_hits_are_shared_between_ray_workers(tmp_path):
+    cfg, run = scripted_cfg(tmp_path, replies=2, max_tokens=2 * 14)
+    with open_gateway(cfg, run) as gw:
+        first = ray.get(ask_once.remote(gw.model, "what is the rule?"))
+        second = ray.get(ask_once.remote(gw.model, "what is the rule?"))  # another task, another worker maybe
+        other = ray.get(ask_once.remote(gw.model, "another question"))
+        with pytest.raises(BudgetExceeded):  # 28 tokens spent: a new question is refused ...
+            ray.get(ask_once.remote(gw.model, "one more"))
+        again = ray.get(ask_once.remote(gw.model, "what is the rule?"))  # ... a cached one still answers
+        stats = gw.sync()
+    assert first == {"text": REPLY, "cached": False, "tokens": 14}
+    assert second == {"text": REPLY, "cached": True, "tokens": 0}
+    assert again["cached"] and other["cached"] is False
+    assert stats["cache"] == {"hits": 2, "misses": 3}
+    cached = [e["cached"] for e in run.events() if e["kind"] == "model_call"]
+    assert cached == [False, True, False, True]
+
+
+def test_ray_map_streams_results_and_raises_the_functions_error():
+    got = dict(ray_map(lambda x: x * x, range(7), in_flight=3))
+    assert got == {i: i * i for i in range(7)}
+
+    def boom(x):
+        if x == 2:
+            raise ValueError("item 2 is bad")
+        return x
+
+    with pytest.raises(ValueError, match="item 2 is bad"):
+        list(ray_map(boom, range(4), in_flight=2))

@@ -1,0 +1,211 @@
+"""Containment probes against the real backends: every escape attempt is stopped and the host is unchanged."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sandbox_helpers import make_backend, pids_of_uid
+
+from synthloop.tools.sandbox import ExecResult, Limits, Sandbox
+
+BACKENDS = ["bwrap", pytest.param("docker", marks=pytest.mark.docker)]
+# Dedicated uids for the probes that spawn many processes, so RLIMIT_NPROC accounting and the leftover-process scan
+# never mix with other sandboxes (uid 65534) running on this machine at the same time.
+PROBE_UID = {"bwrap": 61234, "docker": 61235}
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def sandbox(backend: str) -> Sandbox:
+    return make_backend(backend)
+
+
+@pytest.fixture
+def probe_sandbox(backend: str) -> Sandbox:
+    return make_backend(backend, uid=PROBE_UID[backend])
+
+
+def py(sandbox: Sandbox, code: str, workdir: Path, **limits: float) -> ExecResult:
+    return sandbox.run(["python", "-c", code], workdir=workdir, limits=Limits(**limits) if limits else None)
+
+
+def wait_no_pids(uid: int, within_s: float = 5.0) -> list[int]:
+    deadline = time.monotonic() + within_s
+    while (left := pids_of_uid(uid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+def test_runs_a_program_as_the_unprivileged_user(sandbox: Sandbox, workdir: Path) -> None:
+    res = sandbox.run(
+        ["python", "-c", "import os, numpy; print(os.getuid(), os.getcwd(), open('in.txt').read())"],
+        workdir=workdir,
+        files={"in.txt": "hello"},
+    )
+    assert res.ok, res.stderr
+    assert res.stdout.split() == ["65534", "/work", "hello"]
+
+
+def test_network_is_unreachable(sandbox: Sandbox, workdir: Path) -> None:
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    srv.setblocking(False)
+    port = srv.getsockname()[1]
+    code = (
+        "import socket\n"
+        f"for addr in [('127.0.0.1', {port}), ('1.1.1.1', 53)]:\n"
+        "    s = socket.socket(); s.settimeout(2)\n"
+        "    try:\n"
+        "        s.connect(addr); print('CONNECTED', addr)\n"
+        "    except OSError as e:\n"
+        "        print('blocked', addr, e)\n"
+    )
+    try:
+        res = py(sandbox, code, workdir, timeout_s=20)
+        assert res.returncode == 0, res.stderr
+        assert "CONNECTED" not in res.stdout
+        assert res.stdout.count("blocked") == 2
+        with pytest.raises(BlockingIOError):
+            srv.accept()
+    finally:
+        srv.close()
+
+
+def test_cannot_write_outside_the_work_dir(sandbox: Sandbox, workdir: Path, new_dir) -> None:
+    outside = new_dir()
+    os.chmod(outside, 0o777)  # even a world-writable host dir must be out of reach
+    leak = f"synthloop-leak-{uuid.uuid4().hex}"
+    targets = [f"{outside}/x", "/usr/x", "/etc/x", "/x", "/root/x", f"/tmp/{leak}"]
+    code = (
+        "import sys\n"
+        f"for p in {targets!r}:\n"
+        "    try:\n"
+        "        open(p, 'w').write('pwned'); print('wrote', p)\n"
+        "    except OSError as e:\n"
+        "        print('denied', p, type(e).__name__)\n"
+        "open('/work/inside.txt', 'w').write('ok')\n"
+    )
+    res = py(sandbox, code, workdir)
+    assert res.returncode == 0, res.stderr
+    for p in targets[:5]:
+        assert f"denied {p}" in res.stdout
+    # writes that succeed inside land only in the sandbox's private tmpfs, never on the host
+    assert not Path("/tmp", leak).exists()
+    assert os.listdir(outside) == []
+    for p in ("/usr/x", "/etc/x", "/x", "/root/x"):
+        assert not os.path.exists(p)
+    assert (workdir / "inside.txt").read_text() == "ok"
+
+
+def test_cannot_read_a_root_only_file(sandbox: Sandbox, workdir: Path, new_dir) -> None:
+    secret_dir = new_dir()
+    secret = secret_dir / "secret.txt"
+    secret.write_text("TOPSECRET")
+    os.chmod(secret, 0o600)
+    code = (
+        f"for p in [{str(secret)!r}, '/etc/shadow', '/root/.bashrc']:\n"
+        "    try:\n"
+        "        print('READ', open(p).read())\n"
+        "    except OSError as e:\n"
+        "        print('denied', p, type(e).__name__)\n"
+    )
+    res = py(sandbox, code, workdir)
+    assert res.returncode == 0, res.stderr
+    assert "TOPSECRET" not in res.stdout and "READ" not in res.stdout
+    assert res.stdout.count("denied") == 3
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to create a root-owned file")
+def test_bwrap_uid_cannot_read_a_visible_root_only_file(workdir: Path, new_dir) -> None:
+    """The file is bind-mounted into the sandbox: only the uid drop keeps it unreadable."""
+    from synthloop.tools.bwrap import BwrapSandbox
+
+    make_backend("bwrap")  # skips when bwrap is absent
+    secret_dir = new_dir()
+    (secret_dir / "secret.txt").write_text("TOPSECRET")
+    os.chmod(secret_dir / "secret.txt", 0o600)
+    sb = BwrapSandbox(ro_binds=[str(secret_dir)])
+    res = py(sb, f"print(open({str(secret_dir / 'secret.txt')!r}).read())", workdir)
+    assert res.returncode != 0
+    assert "PermissionError" in res.stderr
+    assert "TOPSECRET" not in res.stdout
+
+
+def test_fork_bomb_is_bounded_and_cleaned_up(probe_sandbox: Sandbox, backend: str, workdir: Path) -> None:
+    code = (
+        "import os\n"
+        "n = 0\n"
+        "while True:\n"
+        "    try:\n"
+        "        os.fork(); n += 1\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    t0 = time.monotonic()
+    res = py(probe_sandbox, code, workdir, timeout_s=3, max_processes=32)
+    elapsed = time.monotonic() - t0
+    assert res.timed_out
+    assert elapsed < 20, f"the run took {elapsed:.1f}s"
+    assert wait_no_pids(PROBE_UID[backend]) == []
+    # the host is still responsive: it can start processes at once
+    t1 = time.monotonic()
+    subprocess.run(["true"], check=True)
+    assert time.monotonic() - t1 < 2
+
+
+def test_infinite_loop_times_out(sandbox: Sandbox, workdir: Path) -> None:
+    res = py(sandbox, "while True:\n    pass\n", workdir, timeout_s=1)
+    assert res.timed_out and not res.ok
+    assert res.duration_s < 10
+
+
+def test_huge_allocation_is_oom(sandbox: Sandbox, workdir: Path) -> None:
+    res = py(sandbox, "x = bytearray(10 * 1024 ** 3)\nprint('allocated')\n", workdir, timeout_s=30, memory_mb=512)
+    assert res.oom and not res.ok
+    assert "allocated" not in res.stdout
+
+
+@pytest.mark.parametrize("parent", ["exits", "hangs"])
+def test_double_forked_grandchild_does_not_outlive_the_run(
+    probe_sandbox: Sandbox, backend: str, workdir: Path, parent: str
+) -> None:
+    code = (
+        "import os, sys, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(1.5)\n"
+        "        open('/work/escaped', 'w').write('alive')\n"
+        "        os._exit(0)\n"
+        "    os._exit(0)\n"
+        "time.sleep(0.3)\n"
+        + ("while True:\n    pass\n" if parent == "hangs" else "print('parent done')\n")
+    )
+    res = py(probe_sandbox, code, workdir, timeout_s=1)
+    assert res.timed_out == (parent == "hangs")
+    time.sleep(2.5)  # past the moment the grandchild would have written its marker
+    assert not (workdir / "escaped").exists()
+    assert wait_no_pids(PROBE_UID[backend]) == []
+
+
+def test_environment_is_clean(sandbox: Sandbox, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNTHLOOP_SECRET_TOKEN", "s3cr3t")
+    res = sandbox.run(
+        ["python", "-c", "import os, json; print(json.dumps(dict(os.environ)))"],
+        workdir=workdir,
+        env={"EXTRA": "1"},
+    )
+    assert res.ok, res.stderr
+    assert "s3cr3t" not in res.stdout
+    assert '"EXTRA": "1"' in res.stdout and '"HOME": "/work"' in res.stdout
