@@ -95,7 +95,7 @@ class BuildConfig(_Section):
 class ArcConfig(_Section):
     dataset: Literal["arcagi", "arcagi2"] = "arcagi"
     split: Literal["training", "evaluation"] = "training"
-    proposer: Literal["symbolic", "llm", "both"] = "symbolic"
+    proposer: Literal["symbolic", "llm", "both", "program", "direct"] = "symbolic"
     time_limit_s: float = Field(20.0, gt=0)
     memory_mb: int = Field(2048, gt=0)
     workers: int = Field(1, gt=0)
@@ -105,6 +105,9 @@ class ArcConfig(_Section):
     k_filtered: int = Field(4, gt=0)
     m_programs: int = Field(2, gt=0)
     r_revisions: int = Field(2, ge=0)
+    filter: Literal["llm", "interactive", "none"] = "llm"
+    t_hypothesis: float = Field(1.0, ge=0.0, le=2.0)
+    t_code: float = Field(0.7, ge=0.0, le=2.0)
 
 
 class MetaConfig(_Section):

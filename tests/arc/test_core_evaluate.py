@@ -11,6 +11,7 @@ import pytest
 
 from synthloop.arc.dataset import load_dir
 from synthloop.arc.evaluate import EvalSpec, evaluate, read_results, run_eval
+from synthloop.arc.runners import WorkerStartError
 from synthloop.cli.runs import resume
 from synthloop.config import load_config, to_toml
 from synthloop.memory.runstore import RunStore
@@ -19,6 +20,7 @@ from .test_core_helpers import (
     FlipSolver,
     MisbehavingSolver,
     ThreadedFlipSolver,
+    UnstartableSolver,
     flip_task,
     noise_task,
     rot_task,
@@ -140,3 +142,12 @@ def test_in_parent_solvers_run_in_threads_of_this_process(tmp_path, task_dir):
     assert solver.pids == {os.getpid()}
     assert summary["solved"] == 3 and summary["tasks_run"] == 4
     assert any(e.get("mode") == "threads" for e in run.events())
+
+
+def test_a_solver_that_cannot_start_in_a_worker_fails_the_run_with_one_clear_error(tmp_path, task_dir):
+    tasks = load_dir(task_dir)
+    _, run = make_run(tmp_path)
+    with pytest.raises(WorkerStartError, match="exited while starting"):
+        evaluate(list(tasks), UnstartableSolver(), run, time_limit_s=5, workers=1)
+    info = RunStore(run.path.parent).open(run.id).info
+    assert info.status == "failed" and "WorkerStartError" in info.error

@@ -80,6 +80,13 @@ class ThreadedFlipSolver(FlipSolver):
         return super().solve(task, deadline)
 
 
+class UnstartableSolver(FlipSolver):
+    """Pickles in the parent but cannot be rebuilt in a worker (like a solver whose module is not importable)."""
+
+    def __setstate__(self, state: dict) -> None:
+        raise RuntimeError("this solver cannot be rebuilt in a worker")
+
+
 def grid(rows: list[str]) -> list[list[int]]:
     return [[int(c) for c in r] for r in rows]
 

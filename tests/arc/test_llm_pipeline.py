@@ -113,3 +113,27 @@ def test_direct_baseline_parses_grids_from_replies(tmp_path):
     cands = DirectSolver(model).solve(task, time.monotonic() + 10)
     assert np.array_equal(cands[0].predictions[0], expected)
     assert cands[1].predictions[0] is None
+
+
+def test_cli_arc_solve_with_the_llm_proposer_and_a_scripted_model(tmp_path):
+    """`synthloop arc solve FILE --proposer llm --model scripted`: real CLI, real sandbox pool, HTML shows hypotheses."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from synthloop.arc.dataset import task_to_json
+
+    task = _task()
+    (tmp_path / "flip.json").write_text(json.dumps(task_to_json(task)))
+    (tmp_path / "script.json").write_text(json.dumps(["Mirror the grid left to right.", "Reverse each row.",
+                                                       WRONG, RIGHT]))
+    env = {**os.environ, "SYNTHLOOP_MODEL__SCRIPT": str(tmp_path / "script.json")}
+    out = subprocess.run([sys.executable, "-m", "synthloop.cli", "--runs-dir", str(tmp_path / "runs"), "arc", "solve",
+                          str(tmp_path / "flip.json"), "--proposer", "llm", "--model", "scripted", "-N", "2", "-K", "2",
+                          "-M", "1", "-R", "1", "--time-limit", "60"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "solved" in out.stdout and "not solved" not in out.stdout
+    report = next((tmp_path / "runs").glob("*/report.html")).read_text()
+    assert "Mirror the grid left to right." in report and "✓ passed" in report

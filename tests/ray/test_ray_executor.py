@@ -5,8 +5,11 @@ local executor's task for task, resume skips finished tasks, per-task time and m
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 import time
+import types
 
 import numpy as np
 import pytest
@@ -149,6 +152,21 @@ def test_unknown_executor_and_in_parent_solver_are_user_errors(tmp_path, tasks):
     with pytest.raises(UserError, match="--executor local"):
         evaluate(tasks[:1], InParent(), run, time_limit_s=1, executor="ray")
 
+    unpicklable = TransformSolver()
+    unpicklable.lock = threading.Lock()
+    with pytest.raises(UserError, match="cannot be sent to Ray workers"):
+        evaluate(tasks[:1], unpicklable, run, time_limit_s=1, executor="ray")
+    assert RunStore(run.path.parent).open(run.id).info.status == "failed"
+
+    ghost = types.ModuleType("ghost_solvers")  # importable here, not in the Ray workers
+    exec("class Ghost:\n    name = 'ghost'\n    def solve(self, task, deadline):\n        return []\n", ghost.__dict__)
+    sys.modules["ghost_solvers"] = ghost
+    try:
+        with pytest.raises(UserError, match="installed on every Ray node"):
+            list(RayRunner(ghost.Ghost(), time_limit_s=1, memory_mb=0).run(tasks[:1]))
+    finally:
+        del sys.modules["ghost_solvers"]
+
 
 # ---------------------------------------------------------------- the model gateway
 
@@ -213,6 +231,41 @@ def test_cache_hits_are_shared_between_ray_workers(tmp_path):
     assert cached == [False, True, False, True]
 
 
+class ModelTransformSolver:
+    """Asks the model which transform a task needs (one call per task) and proposes it."""
+
+    name = "model-transform-test"
+
+    def __init__(self, model):
+        self.model = model
+
+    def solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
+        reply = self.model.complete([{"role": "user", "content": f"which one? {task.id}"}]).text.strip()
+        fn = TRANSFORMS[reply]
+        right = sum(bool(np.array_equal(fn(i), o)) for i, o in task.train)
+        return [Candidate(program=reply, description=reply, train_correct=right, train_total=len(task.train),
+                          predictions=[as_grid(fn(i)) for i, _ in task.test])]
+
+
+def test_arc_eval_on_ray_with_a_model_backed_solver_keeps_one_budget(tmp_path, tasks):
+    script = tmp_path / "replies.json"
+    script.write_text(json.dumps(["rot180"] * 20))  # "which one? XXXXXXXX" = 4 tokens + 1 token reply
+    cfg, run = make_run(tmp_path, **{"model.preset": "scripted", "model.script": str(script),
+                                     "budget.max_tokens": 3 * 5})
+    with open_gateway(cfg, run, max_concurrency=1) as gw:
+        summary = evaluate(tasks, ModelTransformSolver(gw.model), run, time_limit_s=10, workers=2, memory_mb=1024,
+                           executor="ray")
+    results = read_results(run.path / "results.jsonl")
+    answered = [r for r in results.values() if not r.error]
+    refused = [r for r in results.values() if r.error]
+    assert len(answered) == 3 and len(refused) == 3  # the budget held across both Ray workers
+    assert all("BudgetExceeded" in r.error and "token budget of 15" in r.error for r in refused)
+    assert summary["solved"] == sum(r.task_id == "3c9b0459" for r in answered)  # the one rot180 task, if asked
+    info = RunStore(run.path.parent).open(run.id).info
+    assert info.status == "done" and info.prompt_tokens + info.completion_tokens == 15
+    assert sum(e["kind"] == "model_call" for e in run.events()) == 3
+
+
 def test_ray_map_streams_results_and_raises_the_functions_error():
     got = dict(ray_map(lambda x: x * x, range(7), in_flight=3))
     assert got == {i: i * i for i in range(7)}
@@ -224,3 +277,38 @@ def test_ray_map_streams_results_and_raises_the_functions_error():
 
     with pytest.raises(ValueError, match="item 2 is bad"):
         list(ray_map(boom, range(4), in_flight=2))
+
+
+def test_cli_arc_eval_with_executor_ray_saves_it_for_resume(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from synthloop.cli import _register, app
+    from synthloop.config import ConfigError
+
+    _register()
+    monkeypatch.chdir(tmp_path)
+    for k in [k for k in os.environ if k.startswith("SYNTHLOOP_")]:
+        monkeypatch.delenv(k)
+    (tmp_path / "ids.txt").write_text("\n".join(TASK_IDS[:3]) + "\n")
+    args = ["arc", "eval", "--ids", "ids.txt", "--solver", f"{__name__}:TransformSolver", "--time-limit", "5",
+            "--workers", "2", "--executor", "ray"]
+    res = CliRunner().invoke(app, args, prog_name="synthloop")
+    assert res.exit_code == 0, res.output
+    (run_dir,) = (tmp_path / "runs").iterdir()
+    assert 'executor = "ray"' in (run_dir / "config.toml").read_text()  # a resume uses Ray again
+    results = read_results(run_dir / "results.jsonl")
+    assert sorted(results) == sorted(TASK_IDS[:3]) and sum(bool(r.solved) for r in results.values()) == 2
+
+    bad = CliRunner().invoke(app, [*args[:-1], "dask"], prog_name="synthloop")
+    assert isinstance(bad.exception, ConfigError) and "executor" in str(bad.exception)
+
+
+def test_importing_the_ray_modules_does_not_import_ray():
+    import subprocess
+
+    probe = ("import sys, synthloop.cli, synthloop.arc.evaluate, synthloop.arc.ray_runner, "
+             "synthloop.agents.ray_gateway, synthloop.agents.ray_map; from synthloop.cli import _register; "
+             "_register(); print('ray' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "False"

@@ -209,3 +209,17 @@ def test_environment_is_clean(sandbox: Sandbox, workdir: Path, monkeypatch: pyte
     assert res.ok, res.stderr
     assert "s3cr3t" not in res.stdout
     assert '"EXTRA": "1"' in res.stdout and '"HOME": "/work"' in res.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root: only root hands the work dir to the sandbox uid")
+def test_planted_symlinks_do_not_leak_ownership(sandbox: Sandbox, workdir: Path, new_dir) -> None:
+    """A link the sandbox leaves in the work dir must not make the host chown (or write) its target next run."""
+    host_dir = new_dir()
+    target = host_dir / "host-file"
+    target.write_text("host")
+    res = py(sandbox, f"import os\nos.symlink({str(target)!r}, 'f')\nos.symlink({str(host_dir)!r}, 'd')\n", workdir)
+    assert res.ok, res.stderr
+    again = sandbox.run(["python", "-c", "print('second run')"], workdir=workdir, files={"f": "new"})
+    assert again.ok
+    assert target.read_text() == "host"
+    assert os.stat(target).st_uid == 0 and os.stat(host_dir).st_uid == 0

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sandbox_helpers import make_backend
+from sandbox_helpers import make_backend, pids_of_uid
 
 from synthloop.tools.pool import CallResult, Job, WorkerPool, wall_limit
 from synthloop.tools.sandbox import Sandbox
@@ -202,6 +202,20 @@ def test_workers_survive_the_thread_that_started_them() -> None:
     finally:
         p.close()
         p.close()  # idempotent
+
+
+def test_killed_and_closed_workers_leave_no_processes() -> None:
+    uid = 61240  # a uid of its own, so other sandboxes on this machine do not show up in the scan
+    stubborn = "import signal\ndef f(x):\n    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM, signal.SIGPROF])\n" \
+        "    while True:\n        pass\n"
+    with WorkerPool(make_backend("bwrap", uid=uid), size=2, grace_s=0.3) as p:
+        assert len(pids_of_uid(uid)) >= 2
+        r = p.run([Job(stubborn, "f", [0], 0.1), Job("def f(x): return x\n", "f", [1], 1.0)])
+        assert r[0].timed_out and r[1].value == 1 and p.respawns == 1
+    deadline = time.monotonic() + 5
+    while pids_of_uid(uid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pids_of_uid(uid) == []
 
 
 def test_closed_pool_refuses_work() -> None:

@@ -57,6 +57,17 @@ def resume_run(run: Run, cfg: Config, *, observer: Observer | None = None, model
 
 def _execute(run: Run, cfg: Config, inputs: dict[str, Any] | None, observer: Observer, model: Any,
              sandbox: Any) -> dict[str, Any]:
+    try:
+        return _execute_inner(run, cfg, inputs, observer, model, sandbox)
+    except Exception as e:
+        if run.info.status == "running":  # failed before or after the graph (which records its own failures)
+            run.event("run_failed", error=f"{type(e).__name__}: {e}")
+            run.finish("failed", error=f"{type(e).__name__}: {e}")
+        raise
+
+
+def _execute_inner(run: Run, cfg: Config, inputs: dict[str, Any] | None, observer: Observer, model: Any,
+                   sandbox: Any) -> dict[str, Any]:
     from .build.env import BuildEnv
     from .build.graph import build_graph, summarize
     from .graph_runner import run_graph

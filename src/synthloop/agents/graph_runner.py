@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,12 @@ def _sigint_drains(control: Any) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _interrupted(run: Run) -> None:
+    hint = f"interrupted; resume with `synthloop runs resume {run.id}`"
+    run.finish("interrupted", error=hint)
+    sys.stderr.write(hint + "\n")
 
 
 def has_checkpoint(run: Run) -> bool:
@@ -87,10 +94,10 @@ def run_graph(builder: Any, run: Run, inputs: dict[str, Any] | None, *, recursio
                 result = graph.invoke(inputs, config, control=control, durability="sync")
             except GraphDrained as e:
                 run.event("run_drained", reason=str(e))
-                run.finish("interrupted", error="interrupted; resume with `synthloop runs resume " + run.id + "`")
+                _interrupted(run)
                 raise KeyboardInterrupt from None
             except KeyboardInterrupt:
-                run.finish("interrupted", error="interrupted; resume with `synthloop runs resume " + run.id + "`")
+                _interrupted(run)
                 raise
             except BudgetExceeded as e:
                 run.event("budget_exceeded", message=str(e))

@@ -10,6 +10,7 @@ finishes, with at most `in_flight` tasks outstanding.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -37,9 +38,10 @@ def ray_session(address: str | None = None, *, num_cpus: int = 2) -> Iterator[An
         return
     try:
         if address:
-            ray.init(address=address, log_to_driver=False)
+            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
         else:
-            ray.init(num_cpus=max(1, int(num_cpus)), include_dashboard=False, log_to_driver=False)
+            ray.init(num_cpus=max(1, int(num_cpus)), include_dashboard=False, log_to_driver=False,
+                     logging_level=logging.WARNING)
     except (ConnectionError, TimeoutError, ValueError, RuntimeError) as e:
         where = f"the Ray cluster at {address!r}" if address else "a local Ray instance"
         raise UserError(f"cannot start or reach {where}: {e}") from None

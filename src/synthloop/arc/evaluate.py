@@ -173,6 +173,10 @@ def evaluate(
         ordered = [done[t.id] for t in tasks if t.id in done]
         s = summarize_results(ordered)
         s.update(base, wall_s=round(previous_wall + time.monotonic() - t0, 3), complete=status_done)
+        info = run.info
+        if info.prompt_tokens or info.completion_tokens:
+            s.update(prompt_tokens=info.prompt_tokens, completion_tokens=info.completion_tokens,
+                     cost=round(info.cost, 6))
         return s
 
     gen = runner.run(todo)

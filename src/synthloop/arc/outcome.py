@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .attempts import best_candidate, pick_with_sources
+from .attempts import best_candidate, pick_with_sources, rank_candidates
 from .grid import ArcTask, Grid, as_grid, to_list
 from .scoring import score_task
 
@@ -40,6 +40,8 @@ class TaskResult:
     peak_rss_mb: float = 0.0
     timed_out: bool = False
     error: str = ""
+    # hypotheses with their programs and train verdicts (top-ranked first, at most MAX_HYPOTHESES)
+    hypotheses: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,8 +97,26 @@ def solve_task(solver: Any, task: ArcTask, deadline: float,
         winner_source=best.source if best else "",
         train_correct=best.train_correct if best else 0, train_total=len(task.train),
         n_candidates=len(candidates), cpu_s=round(cpu_s, 4), wall_s=round(wall_s, 4),
-        peak_rss_mb=round(peak_rss_mb(), 1),
+        peak_rss_mb=round(peak_rss_mb(), 1), hypotheses=hypotheses_of(candidates),
     )
+
+
+MAX_HYPOTHESES = 12
+
+
+def hypotheses_of(candidates: list[Any]) -> list[dict[str, Any]]:
+    """Group ranked candidates by hypothesis: each with its programs and how many train pairs each explains."""
+    groups: dict[str, dict[str, Any]] = {}
+    for c in rank_candidates(candidates):
+        g = groups.get(c.description)
+        if g is None:
+            if len(groups) >= MAX_HYPOTHESES:
+                continue
+            g = groups[c.description] = {"description": c.description, "source": c.source, "programs": []}
+        if len(g["programs"]) < 4:
+            g["programs"].append({"program": c.program, "train_correct": c.train_correct,
+                                  "train_total": c.train_total, "passed": c.solves_train})
+    return list(groups.values())
 
 
 def dumps(result: TaskResult) -> str:

@@ -157,8 +157,10 @@ class RayRunner:
                 ray.exceptions.TaskCancelledError) as e:
             self.crashed += 1
             return failed_result(job.task, f"worker died: {type(e).__name__} (likely out of memory)", wall_s=wall)
-        except ray.exceptions.RayError as e:
-            raise RuntimeError(f"Ray task for {job.task.id} failed outside the solver: {e}") from None
+        except ray.exceptions.RayError as e:  # the solver's own errors are data (solve_task); this is Ray's
+            last = next((ln.strip() for ln in reversed(str(e).splitlines()) if ln.strip()), type(e).__name__)
+            raise UserError(f"the Ray task for {job.task.id} failed outside the solver ({last}); are synthloop and "
+                            "the solver's module installed on every Ray node?") from None
         if not isinstance(payload, str):
             raise RuntimeError(f"Ray task for {job.task.id} returned {type(payload).__name__}, not JSON text")
         result = TaskResult.from_json(json.loads(payload))

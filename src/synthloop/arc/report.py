@@ -64,6 +64,15 @@ def _task_section(task: ArcTask, res: TaskResult) -> str:
     if res.program:
         parts.append(f"<p><b>Hypothesis</b> ({_e(res.winner_source)}, explains {res.train_correct}/"
                      f"{res.train_total} training pairs): {_e(res.description)}</p><pre>{_e(res.program)}</pre>")
+    if res.hypotheses:
+        items = []
+        for h in res.hypotheses:
+            progs = "".join(
+                f'<details><summary>{"✓ passed" if p["passed"] else "✗"} {p["train_correct"]}/{p["train_total"]} '
+                f"train pairs</summary><pre>{_e(p['program'])}</pre></details>" for p in h["programs"])
+            items.append(f"<li>[{_e(h['source'])}] {_e(h['description'])}{progs}</li>")
+        parts.append(f"<details><summary>{len(res.hypotheses)} hypotheses and their programs</summary>"
+                     f"<ol>{''.join(items)}</ol></details>")
     train = "".join(_fig(i, f"train {k + 1} in") + _fig(o, "out") for k, (i, o) in enumerate(task.train))
     parts.append(f'<div class="grids">{train}</div>')
     for k, (inp, expected) in enumerate(task.test):

@@ -29,6 +29,10 @@ from .outcome import TaskResult, dumps, failed_result, solve_task
 STARTUP_TIMEOUT_S = 120.0
 
 
+class WorkerStartError(UserError):
+    """A worker process could not start (usually: the solver cannot be imported there); one line for the CLI."""
+
+
 def default_grace(time_limit_s: float) -> float:
     """How long past its deadline a task may run before its worker is killed."""
     return min(max(2.0, 0.25 * time_limit_s), 30.0)
@@ -152,7 +156,7 @@ class ProcessRunner:
                         yield failed_result(task, f"timed out: killed after {wall:.1f}s (limit {self.time_limit_s:g}s)",
                                             timed_out=True, wall_s=round(wall, 3))
                     elif not w.ready and now > w.started + STARTUP_TIMEOUT_S:
-                        raise RuntimeError(f"an ARC worker did not start within {STARTUP_TIMEOUT_S:.0f}s")
+                        raise WorkerStartError(f"an ARC worker did not start within {STARTUP_TIMEOUT_S:.0f}s")
         finally:
             for w in workers:
                 self._stop(w)
@@ -161,7 +165,8 @@ class ProcessRunner:
         w.proc.join(5)
         code = w.proc.exitcode
         if not w.ready:
-            raise RuntimeError(f"an ARC worker exited while starting (exit code {code}); see the error above")
+            raise WorkerStartError(f"an ARC worker exited while starting (exit code {code}); its error is printed "
+                                   "above (is the solver importable in a fresh Python process?)")
         task, wall = w.task, time.monotonic() - w.sent_at
         self._kill(w)
         workers[workers.index(w)] = self._start()

@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 from ..errors import UserError
 from .grid import ArcTask, Candidate
 
-PROPOSERS = ("symbolic", "llm", "both")
+PROPOSERS = ("symbolic", "llm", "both", "program", "direct")
 
 
 @runtime_checkable
@@ -71,27 +71,32 @@ def _symbolic(cfg: Any) -> Any:
     return SymbolicSolver(time_limit_s=cfg.arc.time_limit_s)
 
 
-def _llm(cfg: Any, run: Any, stack: contextlib.ExitStack | None, symbolic: Any = None) -> Any:
+def _llm(cfg: Any, run: Any, stack: contextlib.ExitStack | None, symbolic: Any = None, mode: str = "hypothesis") -> Any:
     if stack is None:
         raise UserError("the llm proposer needs an ExitStack to own its model and sandbox pool")
     try:
         from ..agents.factory import make_model
         from ..tools.factory import make_sandbox
         from ..tools.pool import WorkerPool
+        from .llm.baselines import DirectSolver
         from .llm.solver import LLMSolver, settings_from
     except ImportError as e:
         raise UserError(f"the llm proposer is not available: {e}") from None
     model = make_model(cfg, run, stack)
+    if mode == "direct":
+        return DirectSolver(model, max_tokens=cfg.model.max_tokens)
     sb = cfg.sandbox
     sandbox = make_sandbox(sb.backend, python=sb.python, uid=sb.uid, image=sb.docker_image)
     pool = stack.enter_context(WorkerPool(sandbox, size=sb.pool_workers, memory_mb=sb.memory_mb, python=sb.python))
-    return LLMSolver(model, pool, cfg.arc, run, settings=settings_from(cfg.arc), symbolic=symbolic)
+    return LLMSolver(model, pool, cfg.arc, run, settings=settings_from(cfg.arc, mode, max_tokens=cfg.model.max_tokens),
+                     symbolic=symbolic)
 
 
 def make_solver(cfg: Any, proposer: str | None = None, run: Any = None,
                 stack: contextlib.ExitStack | None = None) -> Any:
     """The solver for `proposer` (default cfg.arc.proposer): "symbolic", "llm" or "both" (the LLM pipeline fed by
-    the symbolic proposer; their candidates merge into one ranking).
+    the symbolic proposer; their candidates merge into one ranking), or the baselines "program" (program-only, no
+    hypotheses) and "direct" (the model writes the output grids).
 
     The llm pipeline's model, sandbox pool and other resources are entered on `stack`; close it when done.
     """
@@ -102,4 +107,6 @@ def make_solver(cfg: Any, proposer: str | None = None, run: Any = None,
         return _llm(cfg, run, stack)
     if proposer == "both":
         return _llm(cfg, run, stack, symbolic=_symbolic(cfg))
+    if proposer in ("program", "direct"):
+        return _llm(cfg, run, stack, mode=proposer)
     raise UserError(f"unknown proposer {proposer!r}; choose one of {', '.join(PROPOSERS)}")

@@ -28,7 +28,24 @@ from .common import console, err_console, get_config, start_run
 app = typer.Typer(help="ARC puzzles: solve one task or evaluate a dataset (symbolic DSL search and/or a model).",
                   no_args_is_help=True)
 
-ProposerOpt = Annotated[str | None, typer.Option("--proposer", help="symbolic | llm | both (default: cfg arc.proposer).")]
+ProposerOpt = Annotated[str | None, typer.Option(
+    "--proposer", help="symbolic | llm | both | program (program-only baseline) | direct (model writes the grid); "
+                       "default: cfg arc.proposer.")]
+ModelOpt = Annotated[str | None, typer.Option(
+    "--model", help="Endpoint preset for llm/both/program/direct: openai | vllm | ollama | llama.cpp | local | scripted.")]
+NOpt = Annotated[int | None, typer.Option("--n-hypotheses", "-N", help="Hypotheses sampled per task (cfg arc.n_hypotheses).")]
+KOpt = Annotated[int | None, typer.Option("--k-filtered", "-K", help="Hypotheses kept after filtering (cfg arc.k_filtered).")]
+MOpt = Annotated[int | None, typer.Option("--m-programs", "-M", help="Programs per hypothesis (cfg arc.m_programs).")]
+ROpt = Annotated[int | None, typer.Option("--r-revisions", "-R", help="Revision rounds (cfg arc.r_revisions).")]
+FilterOpt = Annotated[str | None, typer.Option("--filter", help="llm | interactive | none (cfg arc.filter).")]
+TokensOpt = Annotated[int | None, typer.Option("--max-tokens", help="Token budget for the run (cfg budget.max_tokens).")]
+DollarsOpt = Annotated[float | None, typer.Option("--max-dollars", help="Dollar budget (cfg budget.max_dollars).")]
+
+
+def _llm_flags(model: str | None, n: int | None, k: int | None, m: int | None, r: int | None, filter_: str | None,
+               tokens: int | None, dollars: float | None) -> dict[str, Any]:
+    return {"model.preset": model, "arc.n_hypotheses": n, "arc.k_filtered": k, "arc.m_programs": m,
+            "arc.r_revisions": r, "arc.filter": filter_, "budget.max_tokens": tokens, "budget.max_dollars": dollars}
 TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", help="Seconds per task (cfg arc.time_limit_s).")]
 MemoryOpt = Annotated[int | None, typer.Option("--memory-mb", help="Memory limit per worker process (cfg arc.memory_mb).")]
 SolverOpt = Annotated[str | None, typer.Option(
@@ -61,6 +78,14 @@ def solve(
     time_limit: TimeLimitOpt = None,
     memory_mb: MemoryOpt = None,
     solver: SolverOpt = None,
+    model: ModelOpt = None,
+    n_hypotheses: NOpt = None,
+    k_filtered: KOpt = None,
+    m_programs: MOpt = None,
+    r_revisions: ROpt = None,
+    filter_: FilterOpt = None,
+    max_tokens: TokensOpt = None,
+    max_dollars: DollarsOpt = None,
 ) -> None:
     """Solve one task: print the hypothesis, the program, the attempts, correctness, and the PNG path."""
     from ..arc.dataset import load_task
@@ -69,7 +94,9 @@ def solve(
     from ..arc.render import save_task_png
     from ..arc.scoring import grids_equal
 
-    cfg = get_config(ctx, **{"arc.proposer": proposer, "arc.time_limit_s": time_limit, "arc.memory_mb": memory_mb})
+    cfg = get_config(ctx, **{"arc.proposer": proposer, "arc.time_limit_s": time_limit, "arc.memory_mb": memory_mb,
+                             **_llm_flags(model, n_hypotheses, k_filtered, m_programs, r_revisions, filter_,
+                                          max_tokens, max_dollars)})
     t = load_task(task)
     spec = EvalSpec(dataset=t.source, proposer=cfg.arc.proposer, solver=solver)
     run = start_run(cfg, "arc-solve", params={"task": task, **spec.to_params()})
@@ -97,7 +124,7 @@ def solve(
         for a, grid in enumerate(tries):
             ok = None if expected is None else grids_equal(as_grid(grid), expected)
             table.add_column(f"attempt {a + 1}")
-            cells.append(Group(grid_text(grid), Text.from_markup(_verdict(ok))))
+            cells.append(Group(grid_text(grid), Text.from_markup(_verdict(ok))) if ok is not None else grid_text(grid))
         if not tries:
             table.add_column("attempts")
             cells.append(Text("none", style="red"))
@@ -108,6 +135,8 @@ def solve(
         console.print(table)
     if res.solved is not None:
         console.print("[bold green]solved[/bold green]" if res.solved else "[bold red]not solved[/bold red]")
+    else:
+        console.print("[dim]the expected test output is unknown: not scored[/dim]")
     console.print(f"picture: {png}\nreport: {run.path / REPORT}")
 
 
@@ -131,6 +160,14 @@ def eval_cmd(
     address: Annotated[str | None, typer.Option(
         "--address", help="Ray cluster for --executor ray (auto | HOST:6379 | ray://HOST:10001); "
                           "default: a local Ray instance.")] = None,
+    model: ModelOpt = None,
+    n_hypotheses: NOpt = None,
+    k_filtered: KOpt = None,
+    m_programs: MOpt = None,
+    r_revisions: ROpt = None,
+    filter_: FilterOpt = None,
+    max_tokens: TokensOpt = None,
+    max_dollars: DollarsOpt = None,
 ) -> None:
     """Evaluate on a dataset split: results.jsonl, submission.json, report.html and a summary table."""
     from ..arc.dataset import DATASETS
@@ -144,6 +181,7 @@ def eval_cmd(
         "arc.dataset": None if path_dataset else dataset, "arc.split": split, "arc.workers": workers,
         "arc.proposer": proposer, "arc.time_limit_s": time_limit, "arc.memory_mb": memory_mb,
         "arc.executor": executor, "arc.ray_address": address,
+        **_llm_flags(model, n_hypotheses, k_filtered, m_programs, r_revisions, filter_, max_tokens, max_dollars),
     })
     spec = EvalSpec(dataset=path_dataset or cfg.arc.dataset, split=cfg.arc.split, ids=ids, limit=limit,
                     proposer=cfg.arc.proposer, solver=solver)

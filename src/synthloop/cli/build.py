@@ -58,10 +58,12 @@ def run_cmd(
 
 
 def _print_summary(run_id: str, s: dict) -> None:
+    from rich.markup import escape
+
     table = Table("instruction", "status", "summary", title=f"build {run_id}")
     for it in s["instructions"]:
         colour = {"done": "green", "failed": "red"}.get(it["status"], "yellow")
-        table.add_row(it["id"], f"[{colour}]{it['status']}[/{colour}]", it["summary"][:90])
+        table.add_row(escape(it["id"]), f"[{colour}]{it['status']}[/{colour}]", escape(it["summary"][:120]))
     console.print(table)
     console.print(f"tests: {s['tests_passed']} passed, {s['tests_failed']} failed · lint errors: {s['lint_errors']} · "
                   f"LOC: {s['loc'].get('code', 0)} code + {s['loc'].get('tests', 0)} tests · tokens: "

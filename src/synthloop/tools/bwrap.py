@@ -73,6 +73,8 @@ class BwrapSandbox:
         self.ensure_ready()
         lim = limits or Limits()
         workdir = Path(workdir)
+        if not workdir.is_dir():
+            raise SandboxUnavailable(f"work dir {workdir} does not exist")
         if files:
             write_files(workdir, files)
         cmd = self._command(argv, workdir, lim, env, cpu_s=lim.timeout_s + 1)
@@ -93,8 +95,8 @@ class BwrapSandbox:
             stdout = read_capped(out, self.max_output_bytes)
             stderr = read_capped(err, self.max_output_bytes)
         rc = proc.returncode
-        if rc == 1 and stderr.startswith("bwrap: ") and not timed_out:
-            raise SandboxUnavailable(f"bwrap failed: {stderr.strip().splitlines()[0]}")
+        if rc == 1 and stderr.startswith(("bwrap: ", "prlimit: ")) and not timed_out:
+            raise SandboxUnavailable(f"the sandbox could not start: {stderr.strip().splitlines()[0]}")
         timed_out = timed_out or cpu_exhausted(rc)
         return ExecResult(
             stdout=stdout,

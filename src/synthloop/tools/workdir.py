@@ -105,7 +105,11 @@ def remove_file(workdir: Path, relpath: str) -> None:
 
 
 def give_to(workdir: Path, uid: int) -> None:
-    """Make workdir and everything in it owned by uid (lchown; never follows links). Needs root."""
+    """Make workdir and everything in it owned by uid. Needs root.
+
+    fd-based (os.fwalk + dir_fd, never following links), so a sandboxed process that swaps a directory for a symlink
+    while we walk cannot make us chown anything outside the work dir.
+    """
     try:
         st = os.lstat(workdir)
     except FileNotFoundError as e:
@@ -114,8 +118,10 @@ def give_to(workdir: Path, uid: int) -> None:
         raise SandboxUnavailable(f"work dir {workdir} is not a plain directory")
     if st.st_uid != uid:
         os.chown(workdir, uid, uid, follow_symlinks=False)
-    for root, dirs, names in os.walk(workdir):
+    for _root, dirs, names, dfd in os.fwalk(workdir, follow_symlinks=False):
         for name in dirs + names:
-            path = os.path.join(root, name)
-            if os.lstat(path).st_uid != uid:
-                os.chown(path, uid, uid, follow_symlinks=False)
+            try:
+                if os.stat(name, dir_fd=dfd, follow_symlinks=False).st_uid != uid:
+                    os.chown(name, uid, uid, dir_fd=dfd, follow_symlinks=False)
+            except FileNotFoundError:
+                continue

@@ -17,7 +17,7 @@ class ConsoleProgress:
     """One line per milestone (plan, instruction start/finish, checks, acceptance) on a rich console."""
 
     SHOWN = {"plan", "instruction_started", "instruction_done", "instruction_failed", "checks", "context_restart",
-             "loop_detected", "test_deleted", "test_weakened", "acceptance", "replan", "instruction_skipped"}
+             "loop_detected", "test_deleted", "test_weakened", "acceptance", "replan", "instruction_skipped", "eval_item"}
 
     def __init__(self, console: Any):
         self.console = console
@@ -25,6 +25,11 @@ class ConsoleProgress:
     def __call__(self, kind: str, **data: Any) -> None:
         if kind not in self.SHOWN:
             return
+        from rich.markup import escape
+
+        data = {k: escape(v) if isinstance(v, str) else v for k, v in data.items()}
+        if "lines" in data:
+            data["lines"] = [escape(str(x)) for x in data["lines"]]
         iid = data.get("instruction", "")
         tag = f"[bold]{iid}[/bold] " if iid else ""
         if kind == "plan":
@@ -50,6 +55,9 @@ class ConsoleProgress:
             self.console.print(f"[cyan]acceptance[/cyan] round {data.get('round')}: tests {data.get('passed')} passed "
                                f"/ {data.get('failed')} failed, lint errors {data.get('lint_errors')}, "
                                f"{'OK' if data.get('ok') else 'problems found'}")
+        elif kind == "eval_item":
+            shown = {k: v for k, v in data.items() if k not in ("suite", "task", "run", "lines", "features")}
+            self.console.print(f"[magenta]eval[/magenta] {data.get('task')}: {shown}", highlight=False)
         elif kind == "replan":
             self.console.print(f"[cyan]replan[/cyan] round {data.get('round')}: +{data.get('added')} instructions")
         else:

@@ -25,7 +25,8 @@ class Plan(BaseModel):
 
 
 def _slug(text: str, n: int) -> str:
-    s = re.sub(r"[^A-Za-z0-9_.-]+", "-", text.strip()).strip("-.")[:40]
+    s = re.sub(r"[^A-Za-z0-9_.-]+", "-", text.strip())
+    s = re.sub(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "", s)[:40].rstrip("-._")
     return s or f"step-{n}"
 
 
@@ -50,7 +51,6 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
         while iid in taken:
             iid, k = f"{base}-{k}", k + 1
         taken.add(iid)
-        renamed[st.id] = iid
         files: list[str] = []
         for f in st.files:
             try:
@@ -64,6 +64,7 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
                 notes.append(f"step {iid}: dropped dependency {d!r} (unknown or not an earlier step)")
             elif target not in deps:
                 deps.append(target)
+        renamed[st.id] = iid  # after resolving deps: a step never depends on itself
         out.append(Instruction(iid, st.instruction.strip(), files=sorted(set(files)), deps=deps, origin=origin))
     return out, notes
 

@@ -50,19 +50,25 @@ class Piece:
 
 @dataclass(frozen=True)
 class Splitter:
+    """kind "obj": objects/colour layers (pieces of any shape); "part": a tiling of the grid (halves, cells)."""
+
     name: str
     fn: Callable[[np.ndarray], list[Piece] | None]
     cost: int
     phrase: str
+    kind: str = "obj"
 
 
 @dataclass(frozen=True)
 class Selector:
+    """`kinds`: the splitter kinds it makes sense after."""
+
     name: str
     fn: Callable[[list[Piece]], np.ndarray | None]
     cost: int
     phrase: str
     keeps_shape: bool = False
+    kinds: tuple[str, ...] = ("obj", "part")
 
 
 _S4 = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
@@ -195,6 +201,24 @@ def downscale(k: int, m: int | None = None) -> Op:
     return f
 
 
+def downscale_block(k: int) -> Op:
+    """Each k x k block becomes one cell: its most common non-background colour (background if none)."""
+
+    def f(g: np.ndarray) -> np.ndarray | None:
+        h, w = g.shape
+        if h % k or w % k:
+            return None
+        blocks = g.reshape(h // k, k, w // k, k).transpose(0, 2, 1, 3).reshape(h // k, w // k, k * k)
+        counts = np.zeros((h // k, w // k, 11), dtype=np.int32)
+        for c in range(1, 11):
+            counts[..., c] = (blocks == c).sum(axis=2)
+        out = counts.argmax(axis=2)
+        out[counts.max(axis=2) == 0] = 0
+        return out.astype(np.int8)
+
+    return f
+
+
 def tile(a: int, b: int) -> Op:
     return lambda g: _ok(np.tile(g, (a, b)))
 
@@ -274,6 +298,22 @@ def minority_colour(g: np.ndarray) -> int | None:
     cnt = np.bincount(v.astype(np.int64), minlength=11).astype(float)
     cnt[cnt == 0] = np.inf
     return int(cnt.argmin())
+
+
+def fill_majority(g: np.ndarray) -> np.ndarray:
+    """The whole grid painted its most common colour (background included)."""
+    return np.full(g.shape, int(np.bincount(g.astype(np.int64).ravel()).argmax()), np.int8)
+
+
+def half(axis: int, which: int) -> Op:
+    """One half of the grid (a middle line between odd halves is dropped)."""
+    split = _halves(axis)
+
+    def f(g: np.ndarray) -> np.ndarray | None:
+        ps = split(g)
+        return None if ps is None else ps[which].grid
+
+    return f
 
 
 def paint_majority(g: np.ndarray) -> np.ndarray | None:
@@ -761,11 +801,11 @@ SPLITTERS: list[Splitter] = [
     Splitter("multi4", lambda g: _obj_pieces(g, "m4"), 1, "the multi-colour 4-connected objects"),
     Splitter("multi8", lambda g: _obj_pieces(g, "m8"), 1, "the multi-colour 8-connected objects"),
     Splitter("colours", _colour_pieces, 1, "the colour layers"),
-    Splitter("cells", _cells, 1, "the cells between the separator lines"),
-    Splitter("halves_v", _halves(1), 1, "the left and right halves"),
-    Splitter("halves_h", _halves(0), 1, "the top and bottom halves"),
-    Splitter("thirds_v", _halves(1, 3), 2, "the three vertical thirds"),
-    Splitter("thirds_h", _halves(0, 3), 2, "the three horizontal thirds"),
+    Splitter("cells", _cells, 1, "the cells between the separator lines", "part"),
+    Splitter("halves_v", _halves(1), 1, "the left and right halves", "part"),
+    Splitter("halves_h", _halves(0), 1, "the top and bottom halves", "part"),
+    Splitter("thirds_v", _halves(1, 3), 2, "the three vertical thirds", "part"),
+    Splitter("thirds_h", _halves(0, 3), 2, "the three horizontal thirds", "part"),
 ]
 
 
@@ -996,10 +1036,11 @@ def build_selectors() -> list[Selector]:
     sels: list[Selector] = []
     for name, pick, cost, phrase in PICKS:
         sels.append(Selector(f"crop_{name}", _crop_sel(pick), 1 + cost, f"crop {phrase}"))
-        sels.append(Selector(f"keep_{name}", _keep_sel(pick), 2 + cost, f"keep only {phrase} in place", True))
-        sels.append(Selector(f"erase_{name}", _erase_sel(pick), 2 + cost, f"erase {phrase}", True))
-        sels.append(Selector(f"mark_{name}", _mark_sel(pick), 2 + cost, f"recolour {phrase}", True))
-        sels.append(Selector(f"inside_{name}", _inside_sel(pick), 2 + cost, f"crop to the inside of {phrase}"))
+        obj = ("obj",)
+        sels.append(Selector(f"keep_{name}", _keep_sel(pick), 2 + cost, f"keep only {phrase} in place", True, obj))
+        sels.append(Selector(f"erase_{name}", _erase_sel(pick), 2 + cost, f"erase {phrase}", True, obj))
+        sels.append(Selector(f"mark_{name}", _mark_sel(pick), 2 + cost, f"recolour {phrase}", True, obj))
+        sels.append(Selector(f"inside_{name}", _inside_sel(pick), 2 + cost, f"crop to the inside of {phrase}", False, obj))
     for op, phrase in (
         ("and", "cells set in every part"),
         ("or", "cells set in any part"),
@@ -1008,11 +1049,11 @@ def build_selectors() -> list[Selector]:
         ("diff", "cells set in the first part but not the second"),
         ("rdiff", "cells set in the second part but not the first"),
     ):
-        sels.append(Selector(f"bool_{op}", _bool(op), 1, f"mark the {phrase}"))
-    sels.append(Selector("overlay", _overlay(False), 1, "overlay the parts, later ones on top"))
-    sels.append(Selector("overlay_rev", _overlay(True), 1, "overlay the parts, earlier ones on top"))
-    sels.append(Selector("arrange_h", _arrange("h"), 2, "lay the parts side by side, largest first"))
-    sels.append(Selector("arrange_v", _arrange("v"), 2, "stack the parts, largest first"))
+        sels.append(Selector(f"bool_{op}", _bool(op), 1, f"mark the {phrase}", False, ("part",)))
+    sels.append(Selector("overlay", _overlay(False), 1, "overlay the parts, later ones on top", False, ("part",)))
+    sels.append(Selector("overlay_rev", _overlay(True), 1, "overlay the parts, earlier ones on top", False, ("part",)))
+    sels.append(Selector("arrange_h", _arrange("h"), 2, "lay the parts side by side, largest first", False, ("obj",)))
+    sels.append(Selector("arrange_v", _arrange("v"), 2, "stack the parts, largest first", False, ("obj",)))
     return sels
 
 
@@ -1044,6 +1085,11 @@ def base_ops() -> list[GridOp]:
         GridOp("compress_dups", compress_dups, 2, "merge repeated rows and columns"),
         GridOp("to_new", to_new, 1, "paint every shape one new colour", True),
         GridOp("invert", invert, 2, "swap background and shapes", True),
+        GridOp("fill_majority", fill_majority, 2, "paint the whole grid its most common colour", True),
+        GridOp("half_top", half(0, 0), 1, "take the top half"),
+        GridOp("half_bottom", half(0, 1), 1, "take the bottom half"),
+        GridOp("half_left", half(1, 0), 1, "take the left half"),
+        GridOp("half_right", half(1, 1), 1, "take the right half"),
         GridOp("paint_majority", paint_majority, 2, "paint every shape the most common colour", True),
         GridOp("cell_majority", cell_majority, 2, "answer the most common colour as one cell"),
         GridOp("cell_minority", cell_minority, 2, "answer the rarest colour as one cell"),
@@ -1079,6 +1125,8 @@ def base_ops() -> list[GridOp]:
         GridOp("rot_4", rot_4, 2, "place four rotated copies in a square"),
         GridOp("fractal", fractal, 2, "replace each coloured cell with a copy of the grid"),
         GridOp("fractal_inv", fractal_inv, 3, "replace each empty cell with a copy of the grid"),
+        GridOp("down_block(2)", downscale_block(2), 2, "shrink each 2x2 block to one cell"),
+        GridOp("down_block(3)", downscale_block(3), 2, "shrink each 3x3 block to one cell"),
         GridOp("unrepeat", unrepeat, 1, "reduce it to its repeating tile"),
         GridOp("complete_period", complete_period(0), 2, "complete the repeating pattern", True),
         GridOp("denoise", denoise, 2, "erase the isolated cells", True),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from synthloop.arc.dsl.primitives import (
+    NEW,
     SELECTORS,
     SPLITTERS,
     GridOp,
@@ -161,7 +162,8 @@ def _build_steps(train_in: Sequence[np.ndarray], train_out: Sequence[np.ndarray]
     steps = [Step(op=op) for op in task_ops(info)]
     for sp in SPLITTERS:
         for sel in SELECTORS:
-            steps.append(Step(split=sp, select=sel))
+            if sp.kind in sel.kinds:
+                steps.append(Step(split=sp, select=sel))
     steps.sort(key=lambda s: s.cost)
     return steps
 
@@ -204,9 +206,13 @@ def search(
         cmap = learn_colour_map(node.grids, train_out)
         if cmap is None:
             return
+        recolours = any(a != NEW for a in cmap)
+        known = set(np.unique(np.concatenate([g.ravel() for g in node.grids])).tolist()) if recolours else set()
         preds = []
         for t in tests:
             p = _run_program(node.steps, t)
+            if p is not None and recolours and not set(np.unique(p).tolist()) <= known:
+                return  # the learned recolouring says nothing about a colour the test brings
             preds.append(None if p is None else apply_colour_map(p, cmap))
         if any(p is None for p in preds):
             return

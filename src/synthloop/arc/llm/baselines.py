@@ -12,6 +12,7 @@ class DirectSolver:
     """One greedy reply per test input (attempt 1) and one sample at `temperature` (attempt 2)."""
 
     name = "direct"
+    in_parent = True  # holds the run's single model (budget, cache)
 
     def __init__(self, model: Any, temperature: float = 0.7, max_tokens: int = 1024):
         self.model = model

@@ -13,7 +13,8 @@ from .pipeline import Chooser, Settings, build_graph
 def settings_from(arc_cfg: Any, mode: str = "hypothesis", **over: Any) -> Settings:
     """Pipeline sizes from the [arc] config section (N, K, M, R)."""
     return Settings(mode=mode, n_hypotheses=arc_cfg.n_hypotheses, k_filtered=arc_cfg.k_filtered,
-                    m_programs=arc_cfg.m_programs, r_revisions=arc_cfg.r_revisions, **over)
+                    m_programs=arc_cfg.m_programs, r_revisions=arc_cfg.r_revisions, filter=arc_cfg.filter,
+                    t_hypothesis=arc_cfg.t_hypothesis, t_code=arc_cfg.t_code, **over)
 
 
 class LLMSolver:
@@ -35,9 +36,11 @@ class LLMSolver:
             raise ValueError("LLMSolver needs a run or a checkpoint_db")
         self.checkpoint_db = Path(checkpoint_db) if checkpoint_db else Path(run.path) / "arc_llm.sqlite"
         self.symbolic = symbolic
+        if chooser is None and self.settings.filter == "interactive":
+            from .interactive import terminal_chooser as chooser
         self.chooser = chooser
         self.run = run
-        self.name = "both" if symbolic is not None else ("llm" if settings.mode == "hypothesis" else "program-only")
+        self.name = "both" if symbolic is not None else ("llm" if self.settings.mode == "hypothesis" else "program-only")
 
     def _log(self, kind: str, **data: Any) -> None:
         if self.run is not None:

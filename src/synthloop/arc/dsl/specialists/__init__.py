@@ -8,26 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from synthloop.arc.dsl.specialists.cellular import local_rules
-from synthloop.arc.dsl.specialists.counting import counting
+from synthloop.arc.dsl.specialists.cellular import local_rules, rule_list
+from synthloop.arc.dsl.specialists.counting import classify_grid, counting, fill_like_input
 from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
-from synthloop.arc.dsl.specialists.layers import arrangement, layered
+from synthloop.arc.dsl.specialists.layers import arrangement, cell_summary, layered, select_cell
 from synthloop.arc.dsl.specialists.motion import gravity, move_to_contact
 from synthloop.arc.dsl.specialists.symmetry import fill_regular
 from synthloop.arc.grid import ArcTask, Candidate
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
 
-SPECIALISTS: list[Specialist] = [
-    local_rules,
+SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad local rules last
     crop_content,
-    crop_selected,
     arrangement,
     layered,
+    select_cell,
+    cell_summary,
     fill_regular,
+    crop_selected,
+    counting,
+    classify_grid,
+    fill_like_input,
     gravity,
     move_to_contact,
-    counting,
+    rule_list,
+    local_rules,
 ]
 
 __all__ = ["SPECIALISTS", "Specialist"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from synthloop.arc.dsl.specialists.common import Timeout, check_deadline, make_candidate, same_shapes
-from synthloop.arc.dsl.specialists.features import OUT, FeatureMaps
+from synthloop.arc.dsl.specialists.features import FEATURES, OUT, FeatureMaps
 from synthloop.arc.grid import ArcTask, Candidate
 
 _BASE = 64
@@ -50,6 +50,8 @@ FEATURE_SETS: list[tuple[str, ...]] = [
     ("colour", *_RAY4),
     ("colour", *_RAY8),
     ("colour", "c4_size", "c4_touches_border"),
+    *[("colour", d) for d in _NB8],
+    ("colour", "center_row", "center_col"),
     ("colour", "c4_edge"),
     ("colour", "m8_edge"),
     ("colour", "c4_rel_r2", "c4_rel_c2"),
@@ -135,7 +137,7 @@ def _build(abstract: bool, codes: list[np.ndarray], srcs: list[np.ndarray], outs
     return _Table(np.concatenate(codes), np.concatenate(outs))
 
 
-def _rule_fn(table, names: tuple[str, ...], abstract: bool):
+def _table_fn(table, names: tuple[str, ...], abstract: bool):
     def fn(g: np.ndarray) -> np.ndarray:
         m = FeatureMaps(g)
         vals, _ = table.lookup(_codes(m, names, abstract), _sources(m, names))
@@ -187,7 +189,7 @@ def local_rules(task: ArcTask, deadline: float) -> list[Candidate]:
     for weak, neg_loo, uncovered, _, raw, nkeys, names, table in scored:
         if weak and any(c.meta.get("weak") for c in cands):
             break
-        fn = _rule_fn(table, names, not raw)
+        fn = _table_fn(table, names, not raw)
         kind = "colours" if raw else "roles"
         cand = make_candidate(
             task, fn, family="local_rule", size=2 + len(names) + 3 * int(uncovered) + int(raw) + 6 * int(weak),
@@ -206,3 +208,103 @@ def local_rules(task: ArcTask, deadline: float) -> list[Candidate]:
         if len(cands) >= 3 + int(weak):
             break
     return cands
+
+
+# ------------------------------------------------------------------------------------------------ rule lists
+
+_RULE_FEATURES = tuple(n for n in FEATURES if n != "colour")
+
+
+def _feature_values(m: FeatureMaps, name: str, abstract: bool) -> np.ndarray:
+    v = m[name]
+    if abstract:
+        own = m.g
+        v = np.where(v == OUT, 0, np.where(v == m.bg, 1, np.where(v == own, 2, 3)))
+    return v.ravel()
+
+
+def _rule_candidates(train_maps, outs, changed, deadline):
+    """Precise rules (feature condition -> source) that cover at least one changed train cell."""
+    colour = np.concatenate([m.g.ravel() for m in train_maps])
+    out = np.concatenate(outs)
+    consts = [np.full(colour.size, c, dtype=np.int64) for c in range(10)]
+    rules = []
+    for name in _RULE_FEATURES:
+        check_deadline(deadline)
+        for abstract in ((False, True) if _is_colour_feature(name) else (False,)):
+            vals = np.concatenate([_feature_values(m, name, abstract) for m in train_maps])
+            raw = np.concatenate([m[name].ravel() for m in train_maps]) if _is_colour_feature(name) else None
+            srcs = ([("feature", raw)] if raw is not None else []) + [(f"const{c}", consts[c]) for c in range(10)]
+            correct = [(sname, s == out) for sname, s in srcs]
+            for keyed in ("any", "colour"):
+                key = vals if keyed == "any" else colour * 64 + np.minimum(vals, 63)
+                uniq, inv = np.unique(key, return_inverse=True)
+                n_changed = np.bincount(inv, weights=changed, minlength=uniq.size)
+                for sname, ok in correct:
+                    wrong = np.bincount(inv, weights=~ok, minlength=uniq.size)
+                    for g in np.flatnonzero((wrong == 0) & (n_changed > 0)):
+                        cover = np.flatnonzero((inv == g) & changed)
+                        rules.append((name, abstract, keyed, int(uniq[g]), sname, cover))
+    return rules
+
+
+def _rule_fn(rules):
+    def fn(g: np.ndarray) -> np.ndarray:
+        m = FeatureMaps(g)
+        colour = m.g.ravel()
+        out = colour.copy()
+        done = np.zeros(colour.size, dtype=bool)
+        for name, abstract, keyed, kval, sname, _ in rules:
+            vals = _feature_values(m, name, abstract)
+            key = vals if keyed == "any" else colour * 64 + np.minimum(vals, 63)
+            hit = (key == kval) & ~done
+            src = m[name].ravel() if sname == "feature" else np.full(colour.size, int(sname[5:]))
+            out[hit] = src[hit]
+            done |= hit
+        return out.reshape(m.g.shape)
+
+    return fn
+
+
+def _describe_rule(name, abstract, keyed, kval, sname) -> str:
+    cond = f"{name}={'role ' if abstract else ''}{kval % 64 if keyed == 'colour' else kval}"
+    if keyed == "colour":
+        cond = f"colour={kval // 64} and {cond}"
+    return f"if {cond} then {'that colour' if sname == 'feature' else sname[5:]}"
+
+
+def rule_list(task: ArcTask, deadline: float) -> list[Candidate]:
+    """A short list of precise 'condition -> colour' rules covering every changed cell; other cells keep theirs."""
+    if not same_shapes(task) or not task.train:
+        return []
+    train_maps = [FeatureMaps(i) for i, _ in task.train]
+    outs = [np.asarray(o, dtype=np.int64).ravel() for _, o in task.train]
+    changed = np.concatenate([m.g.ravel() != o for m, o in zip(train_maps, outs, strict=True)])
+    if not changed.any() or changed.mean() > 0.5:
+        return []
+    try:
+        rules = _rule_candidates(train_maps, outs, changed, deadline)
+    except Timeout:
+        return []
+    chosen = []
+    left = changed.copy()
+    while left.any() and len(chosen) < 8:
+        best, best_n = None, 0
+        for r in rules:
+            n = int(left[r[5]].sum())
+            if n > best_n:
+                best, best_n = r, n
+        if best is None:
+            return []
+        chosen.append(best)
+        left[best[5]] = False
+    if left.any():
+        return []
+    c = make_candidate(
+        task, _rule_fn(chosen), family="local_rule", size=2 + len(chosen),
+        program="rules(" + "; ".join(_describe_rule(*r[:5]) for r in chosen) + ")",
+        description="change cells by these rules, leave the rest: "
+                    + "; ".join(_describe_rule(*r[:5]) for r in chosen),
+        meta={"n_rules": len(chosen)},
+    )
+    return [c] if c is not None and c.solves_train else []

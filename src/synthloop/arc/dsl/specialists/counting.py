@@ -45,7 +45,7 @@ def _colours(g: np.ndarray) -> dict[str, int]:
         out["least_common_colour"] = lc
     for mode in ("c4", "c8"):
         objs = O.extract(g, mode)
-        for prop in ("size", "color_count"):
+        for prop in ("size", "area", "color_count", "holes", "hole_cells"):
             for largest in (True, False):
                 o = O.select(objs, prop, largest)
                 if o is not None:
@@ -77,7 +77,7 @@ def counting(task: ArcTask, deadline: float) -> list[Candidate]:
 
     # colour spec: a learned selector or a constant
     colour_specs: list[tuple[str, Callable[[np.ndarray, dict], int | None]]] = []
-    for name in set.intersection(*[set(c) for c in colours]) if colours else set():
+    for name in sorted(set.intersection(*[set(c) for c in colours])) if colours else []:
         colour_specs.append((name, lambda g, cs, name=name: cs.get(name)))
     for c in range(10):
         colour_specs.append((str(c), lambda g, cs, c=c: c))
@@ -163,3 +163,55 @@ def counting(task: ArcTask, deadline: float) -> list[Candidate]:
             if cands:
                 break
     return cands
+
+
+def _grid_flags(g: np.ndarray) -> dict[str, int]:
+    g = np.asarray(g)
+    bg = O.background_color(g)
+    return {
+        "symmetric_lr": int(np.array_equal(g, g[:, ::-1])),
+        "symmetric_ud": int(np.array_equal(g, g[::-1])),
+        "symmetric_any": int(np.array_equal(g, g[:, ::-1]) or np.array_equal(g, g[::-1])),
+        "colours": len(set(np.unique(g).tolist()) - {bg}),
+        "objects(c8)": min(len(O.extract(g, "c8")), 20),
+        "objects(m8)": min(len(O.extract(g, "m8")), 20),
+    }
+
+
+def fill_like_input(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = the input's shape filled with one learned colour (most / least common, of the largest object...)."""
+    outs = [np.asarray(o) for _, o in task.train]
+    if not task.train or any(i.shape != o.shape or len(np.unique(o)) != 1 for i, o in task.train):
+        return []
+    cols = [_colours(np.asarray(i)) for i, _ in task.train]
+    for name in sorted(set.intersection(*[set(c) for c in cols])):
+        if all(c[name] == int(o[0, 0]) for c, o in zip(cols, outs, strict=True)):
+            c = make_candidate(task, lambda g, name=name: None if (v := _colours(np.asarray(g)).get(name)) is None
+                               else np.full(np.asarray(g).shape, v), family="count", size=3,
+                               program=f"fill_like(x, {name})", description=f"paint the whole grid with the {name}")
+            if c is not None:
+                return [c]
+    return []
+
+
+def classify_grid(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Fixed-shape single-colour output whose colour is a learned function of one grid-level feature."""
+    outs = [np.asarray(o) for _, o in task.train]
+    if not task.train or len({o.shape for o in outs}) != 1 or any(len(np.unique(o)) != 1 for o in outs):
+        return []
+    shape = outs[0].shape
+    flags = [_grid_flags(i) for i, _ in task.train]
+    test_flags = [_grid_flags(g) for g in task.test_inputs]
+    out = []
+    for name in flags[0]:
+        table: dict[int, int] = {}
+        if any(table.setdefault(f[name], int(o[0, 0])) != int(o[0, 0]) for f, o in zip(flags, outs, strict=True)):
+            continue
+        if len(set(table.values())) < 2 or any(tf[name] not in table for tf in test_flags):
+            continue
+        c = make_candidate(task, lambda g, name=name, table=table: np.full(shape, table[_grid_flags(g)[name]]),
+                           family="count", size=3, program=f"classify({name}, {table})",
+                           description=f"output a {shape[0]}x{shape[1]} grid whose colour depends on {name}")
+        if c is not None and c.solves_train:
+            out.append(c)
+    return out[:2]

@@ -48,7 +48,15 @@ POST: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "mirror_lr": lambda x: np.hstack([x, x[:, ::-1]]),
     "mirror_ud": lambda x: np.vstack([x, x[::-1]]),
     "mirror4": lambda x: np.vstack([np.hstack([x, x[:, ::-1]]), np.hstack([x[::-1], x[::-1, ::-1]])]),
+    "majority_recolour": lambda x: _majority_recolour(x),
 }
+
+
+def _majority_recolour(x: np.ndarray) -> np.ndarray:
+    """Every non-background cell takes the most frequent non-background colour."""
+    bg = O.background_color(x)
+    c = O.most_common_color(x, exclude=[bg])
+    return np.where(x != bg, c, x) if c is not None else x
 
 
 def _selectors() -> list[tuple[str, str, Callable[[list[O.Object]], O.Object | None]]]:
@@ -161,6 +169,22 @@ def crop_content(task: ArcTask, deadline: float) -> list[Candidate]:
 
         fns.append((f"crop_colour_bbox(x, {c})", f"crop to the bounding box of colour {c}", by_colour))
         fns.append((f"crop_inside_colour_bbox(x, {c})", f"crop to the inside of the frame of colour {c}", inside_colour))
+    shapes = {o.shape for _, o in task.train}
+    if len(shapes) == 1:
+        h, w = shapes.pop()
+        for vert in ("top", "bottom"):
+            for horiz in ("left", "right"):
+                def window(g, vert=vert, horiz=horiz):
+                    gh, gw = g.shape
+                    if h > gh or w > gw:
+                        return None
+                    r0 = 0 if vert == "top" else gh - h
+                    c0 = 0 if horiz == "left" else gw - w
+                    return O.crop(g, (r0, c0, r0 + h, c0 + w))
+
+                fns.append((f"crop_window(x, {vert}-{horiz}, {h}x{w})",
+                            f"cut the {h}x{w} window at the {vert}-{horiz} corner", window))
+    fns.append(("dedupe_lines(x)", "merge runs of identical rows and of identical columns", _dedupe))
     out = []
     for prog, desc, fn in fns:
         if time.monotonic() > deadline:
@@ -178,3 +202,11 @@ def _eq_safe(fn, i, o) -> bool:
     except (ValueError, IndexError):
         return False
     return p is not None and _eq(np.asarray(p), o)
+
+
+def _dedupe(g: np.ndarray) -> np.ndarray:
+    g = np.asarray(g)
+    keep_r = [0] + [r for r in range(1, g.shape[0]) if not np.array_equal(g[r], g[r - 1])]
+    g = g[keep_r]
+    keep_c = [0] + [c for c in range(1, g.shape[1]) if not np.array_equal(g[:, c], g[:, c - 1])]
+    return g[:, keep_c]

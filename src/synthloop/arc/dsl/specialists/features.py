@@ -159,6 +159,13 @@ def _in_bbox(f: FeatureMaps, mode: str) -> np.ndarray:
     return out
 
 
+def _center(f: FeatureMaps, axis: int) -> np.ndarray:
+    """1 on the middle row (axis 0) / column (axis 1) of an odd-sized grid, else 0."""
+    n = f.g.shape[axis]
+    idx = np.indices(f.g.shape)[axis]
+    return ((n % 2 == 1) & (idx == n // 2)).astype(np.int64)
+
+
 FEATURES: dict[str, Callable[[FeatureMaps], np.ndarray]] = {
     "colour": lambda f: f.g,
     "is_bg": lambda f: (f.g == f.bg).astype(np.int64),
@@ -177,6 +184,8 @@ FEATURES: dict[str, Callable[[FeatureMaps], np.ndarray]] = {
     "between_d1": lambda f: _between(f, "nw", "se"),
     "between_d2": lambda f: _between(f, "ne", "sw"),
     "bbox_m8": lambda f: _in_bbox(f, "m8"),
+    "center_row": lambda f: _center(f, 0),
+    "center_col": lambda f: _center(f, 1),
     "bbox_c8": lambda f: _in_bbox(f, "c8"),
 }
 for _d, (_dr, _dc) in _DIRS.items():

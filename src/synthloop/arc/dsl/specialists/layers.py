@@ -200,7 +200,9 @@ def _block_reduce(a: int, b: int) -> Builder:
         blocks = g.reshape(h // a, a, w // b, b).transpose(0, 2, 1, 3).reshape(h // a, w // b, a * b)
         nonbg = np.where(blocks != bg, blocks, -1).max(axis=2)
         nonbg = np.where(nonbg < 0, bg, nonbg)
-        return [nonbg, blocks[:, :, 0]], bg
+        counts = (blocks[..., None] == np.arange(10)).sum(axis=2)
+        majority = counts.argmax(axis=2)
+        return [nonbg, blocks[:, :, 0], majority], bg
 
     return fn
 
@@ -255,9 +257,11 @@ def arrangement(task: ArcTask, deadline: float) -> list[Candidate]:
     if len(ratios) != 1:
         return []
     ra, rb = ratios.pop()
-    if ra != int(ra) or rb != int(rb) or (ra, rb) == (1, 1) or ra * rb > 16:
+    if ra != int(ra) or rb != int(rb) or ra * rb > 16:
         return []
     a, b = int(ra), int(rb)
+    if (a, b) == (1, 1) and all(np.array_equal(i, o) for i, o in task.train):
+        return []
     plan: list[list[str]] = []
     for bi in range(a):
         row = []
@@ -278,6 +282,8 @@ def arrangement(task: ArcTask, deadline: float) -> list[Candidate]:
                 return []
             row.append(names[0])
         plan.append(row)
+    if plan == [["id"]]:
+        return []
     if time.monotonic() > deadline:
         return []
 
@@ -291,3 +297,123 @@ def arrangement(task: ArcTask, deadline: float) -> list[Candidate]:
     c = make_candidate(task, fn, family="layers", size=2, program=f"arrange(x, {plan})",
                        description=f"lay out {a}x{b} copies of the input transformed as {plan}")
     return [c] if c is not None and c.solves_train else []
+
+
+def _cell_props(cells: list[np.ndarray], bg: int) -> dict[str, list[float]]:
+    keys = [c.tobytes() for c in cells]
+    colsets = [frozenset(np.unique(c).tolist()) - {bg} for c in cells]
+    return {
+        "filled": [float((c != bg).sum()) for c in cells],
+        "colours": [float(len(s)) for s in colsets],
+        "pattern_count": [float(keys.count(k)) for k in keys],
+        "colourset_count": [float(colsets.count(s)) for s in colsets],
+        "symmetric": [float(np.array_equal(c, c[:, ::-1]) or np.array_equal(c, c[::-1])) for c in cells],
+        "transpose_symmetric": [float(c.shape[0] == c.shape[1] and np.array_equal(c, c.T)) for c in cells],
+    }
+
+
+def _pick(vals: list[float], largest: bool) -> int | None:
+    best = max(vals) if largest else min(vals)
+    hits = [k for k, v in enumerate(vals) if v == best]
+    return hits[0] if len(hits) == 1 else None
+
+
+def select_cell(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = the one cell (between separator lines, or of an equal split) picked by a learned property."""
+    if not task.train or any(i.shape == o.shape for i, o in task.train):
+        return []
+    splitters: list[tuple[str, Callable[[np.ndarray], list[np.ndarray] | None]]] = [("separators", split_cells)]
+    ratios = {(i.shape[0] // o.shape[0], i.shape[1] // o.shape[1]) for i, o in task.train
+              if i.shape[0] % o.shape[0] == 0 and i.shape[1] % o.shape[1] == 0}
+    if len(ratios) == 1:
+        a, b = ratios.pop()
+        splitters.append((f"equal_{a}x{b}", lambda g, a=a, b=b: (_equal_split(a, b)(g) or (None,))[0]))
+    out = []
+    for sname, split in splitters:
+        if time.monotonic() > deadline:
+            break
+        per = []
+        for i, o in task.train:
+            cells = split(np.asarray(i))
+            if not cells or cells[0].shape != o.shape:
+                per = []
+                break
+            per.append((_cell_props(cells, O.background_color(np.asarray(i))), cells, o))
+        if not per:
+            continue
+        for prop in per[0][0]:
+            for largest in (True, False):
+                if all((k := _pick(props[prop], largest)) is not None and np.array_equal(cells[k], o)
+                       for props, cells, o in per):
+                    def fn(g, split=split, prop=prop, largest=largest):
+                        cells = split(np.asarray(g))
+                        if not cells:
+                            return None
+                        k = _pick(_cell_props(cells, O.background_color(np.asarray(g)))[prop], largest)
+                        return None if k is None else cells[k]
+
+                    c = make_candidate(task, fn, family="layers", size=3,
+                                       program=f"select_cell({sname}, {'max' if largest else 'min'}:{prop})",
+                                       description=f"cut the input into cells ({sname}) and output the cell with the "
+                                                   f"{'most' if largest else 'fewest'} {prop}")
+                    if c is not None:
+                        out.append(c)
+    return out[:3]
+
+
+def cell_summary(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = one cell per separator-partition cell, coloured by a learned table over the cell's fill count,
+    or the cell's majority non-background colour."""
+    if not task.train or any(i.shape == o.shape for i, o in task.train):
+        return []
+
+    def grid_of(g: np.ndarray):
+        sep = find_separators(g)
+        if sep is None:
+            return None
+        _, rows, cols = sep
+        rr, cc = _runs(g.shape[0], rows), _runs(g.shape[1], cols)
+        bg = O.background_color(np.asarray(g))
+        cnt = np.zeros((len(rr), len(cc)), dtype=np.int64)
+        maj = np.zeros((len(rr), len(cc)), dtype=np.int64)
+        for a, (r0, r1) in enumerate(rr):
+            for b, (c0, c1) in enumerate(cc):
+                cell = np.asarray(g)[r0:r1, c0:c1]
+                cnt[a, b] = int((cell != bg).sum())
+                m = O.most_common_color(cell, exclude=[bg, sep[0]])
+                maj[a, b] = bg if m is None or not (cell == m).any() else m
+        return cnt, maj
+
+    data = []
+    for i, o in task.train:
+        r = grid_of(np.asarray(i))
+        if r is None or r[0].shape != o.shape:
+            return []
+        data.append((r, np.asarray(o)))
+    out = []
+    # majority colour per cell
+    if all(np.array_equal(maj, o) for (_, maj), o in data):
+        c = make_candidate(task, lambda g: (r := grid_of(np.asarray(g))) and r[1], family="layers", size=3,
+                           program="cell_majority(split_by_separators(x))",
+                           description="one output cell per partition cell, coloured with its main colour")
+        if c is not None:
+            out.append(c)
+    # count -> colour table
+    table: dict[int, int] = {}
+    ok = True
+    for (cnt, _), o in data:
+        for k, v in zip(cnt.ravel().tolist(), o.ravel().tolist(), strict=True):
+            if table.setdefault(k, v) != v:
+                ok = False
+    if ok and time.monotonic() < deadline:
+        def fn(g):
+            r = grid_of(np.asarray(g))
+            if r is None or any(int(k) not in table for k in r[0].ravel()):
+                return None
+            return np.vectorize(table.get)(r[0])
+
+        c = make_candidate(task, fn, family="layers", size=4, program=f"cell_count_table(split_by_separators(x), {table})",
+                           description="one output cell per partition cell, coloured by how many cells it has filled")
+        if c is not None:
+            out.append(c)
+    return out

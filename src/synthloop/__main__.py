@@ -1,0 +1,5 @@
+"""`python -m synthloop`."""
+
+from .cli import main
+
+main()

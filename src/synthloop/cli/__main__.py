@@ -1,0 +1,5 @@
+"""`python -m synthloop.cli`."""
+
+from . import main
+
+main()

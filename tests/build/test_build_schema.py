@@ -1,0 +1,63 @@
+"""Plans: sanitising a model's plan into instructions, and user-supplied --plan files."""
+
+from __future__ import annotations
+
+import pytest
+
+from synthloop.agents.build.schema import Plan, PlanStep, read_plan_file, to_instructions
+from synthloop.errors import UserError
+from synthloop.memory.registry import InstructionRegistry
+
+
+def test_to_instructions_sanitises_ids_paths_and_dependencies(tmp_path):
+    plan = Plan(steps=[
+        PlanStep(id="data model!", instruction="models", files=["pkg/models.py", "../etc/passwd", "/abs.py"]),
+        PlanStep(id="api", instruction="api", files=["pkg/api.py"], depends_on=["data model!", "later", "ghost"]),
+        PlanStep(id="later", instruction="cli", depends_on=["api"]),
+        PlanStep(id="api", instruction="duplicate id"),
+        PlanStep(id="x", instruction="   "),
+        PlanStep(id="__init__", instruction="package"),
+        PlanStep(id="!!!", instruction="no usable id"),
+    ])
+    items, notes = to_instructions(plan, limit=10)
+    assert [i.id for i in items] == ["data-model", "api", "later", "api-2", "init", "step-7"]
+    assert items[0].files == ["pkg/models.py"]
+    assert items[1].deps == ["data-model"]  # forward and unknown deps dropped: the result is always a DAG
+    assert items[2].deps == ["api"]
+    assert any("ghost" in n for n in notes) and any("../etc/passwd" in n for n in notes) and any("empty" in n for n in notes)
+    reg = InstructionRegistry(tmp_path / "r.json")
+    reg.add(items)  # valid for the registry
+    more, _ = to_instructions(Plan(steps=[PlanStep(id="api", instruction="fix api", depends_on=["api"])]),
+                              existing={i.id for i in items}, limit=3, id_prefix="r1-", origin="replan-1")
+    assert more[0].id == "r1-api" and more[0].deps == ["api"] and more[0].origin == "replan-1"
+
+
+def test_plan_limit():
+    plan = Plan(steps=[PlanStep(id=f"s{i}", instruction=f"step {i}") for i in range(12)])
+    items, notes = to_instructions(plan, limit=4)
+    assert len(items) == 4 and "kept the first 4" in notes[0]
+
+
+def test_read_plan_file_json_and_text(tmp_path):
+    j = tmp_path / "plan.json"
+    j.write_text('{"steps": [{"id": "a", "instruction": "do a", "files": ["a.py"]}]}')
+    assert read_plan_file(j).steps[0].files == ["a.py"]
+    lst = tmp_path / "list.json"
+    lst.write_text('[{"id": "a", "instruction": "do a"}]')
+    assert read_plan_file(lst).steps[0].id == "a"
+    t = tmp_path / "plan.md"
+    t.write_text("# my plan\n1. write the model\n- write the store\n\n* write the cli\n")
+    steps = read_plan_file(t).steps
+    assert [s.instruction for s in steps] == ["write the model", "write the store", "write the cli"]
+    assert steps[2].depends_on == ["step-2"] and steps[0].depends_on == []
+
+
+@pytest.mark.parametrize("content,msg", [('{"steps": [{"id": 1}]}', "not a valid plan"),
+                                         ("{broken", "not a valid plan"), ("# only a comment\n", "no instructions")])
+def test_bad_plan_files(tmp_path, content, msg):
+    p = tmp_path / "p.txt"
+    p.write_text(content)
+    with pytest.raises(UserError, match=msg):
+        read_plan_file(p)
+    with pytest.raises(UserError, match="cannot read"):
+        read_plan_file(tmp_path / "missing.json")
