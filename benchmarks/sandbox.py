@@ -38,13 +38,19 @@ def jobs(n: int, loop_every: int | None, soft_timeout: float, rng: random.Random
 
 
 def throughput(pool: WorkerPool, batch: list[Job]) -> dict[str, float | int]:
+    """Wall-clock rate, plus the CPU it cost (workers + host): on a busy machine per_cpu_s x cores is the rate an
+    otherwise idle machine would reach at best."""
+    cpu0, host0 = pool.cpu_s, time.process_time()
     t0 = time.perf_counter()
     results = pool.run(batch)
     dt = time.perf_counter() - t0
+    cpu = (pool.cpu_s - cpu0) + (time.process_time() - host0)
     return {
         "candidates": len(batch),
         "seconds": round(dt, 3),
         "per_s": round(len(batch) / dt, 1),
+        "cpu_s": round(cpu, 3),
+        "per_cpu_s": round(len(batch) / cpu, 1),
         "ok": sum(r.ok for r in results),
         "timed_out": sum(r.timed_out for r in results),
         "errors": sum(1 for r in results if not r.ok and not r.timed_out),
@@ -60,7 +66,12 @@ def main() -> None:
     ap.add_argument("--backends", default="bwrap,docker")
     args = ap.parse_args()
     rng = random.Random(0)
-    report: dict[str, object] = {"cpus": os.cpu_count(), "soft_timeout_s": args.soft_timeout, "backends": {}}
+    report: dict[str, object] = {
+        "cpus": os.cpu_count(),
+        "load_avg_1m_at_start": round(os.getloadavg()[0], 2),
+        "soft_timeout_s": args.soft_timeout,
+        "backends": {},
+    }
     for name in args.backends.split(","):
         entry: dict[str, object] = {}
         report["backends"][name] = entry  # type: ignore[index]
@@ -77,6 +88,7 @@ def main() -> None:
                 entry["pool_incidents"] = list(pool.incidents)
         except SandboxUnavailable as e:
             entry["unavailable"] = str(e)
+    report["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
     json.dump(report, sys.stdout, indent=2)
     print()
 

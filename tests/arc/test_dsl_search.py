@@ -11,7 +11,7 @@ from synthloop.arc.attempts import pick_attempts
 from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl.primitives import NEW, fill_enclosed, gravity, task_info, task_ops
 from synthloop.arc.dsl.search import SearchStats, learn_colour_map, search, solve_task
-from synthloop.arc.grid import as_grid
+from synthloop.arc.grid import Candidate
 from synthloop.arc.symbolic import SymbolicSolver
 
 
@@ -94,3 +94,21 @@ def test_primitives_behave() -> None:
     for op in ops:  # every op returns a grid or None, never raises, on a small grid
         r = op.fn(g)
         assert r is None or (r.ndim == 2 and r.dtype == np.int8), op.name
+
+
+def test_a_failing_specialist_never_kills_the_task() -> None:
+    task = _task("3c9b0459")
+
+    def broken(task, deadline):
+        raise RuntimeError("boom")
+
+    def constant(task, deadline):
+        return [Candidate("const", "always the first test input", [task.test_inputs[0]], 0, len(task.train),
+                          source="specialist")]
+
+    solver = SymbolicSolver(time_limit_s=10.0, specialists=[broken, constant])
+    cands = solver.solve(task, time.monotonic() + 10.0)
+    assert any(c.program == "const" for c in cands)
+    assert any(c.solves_train and c.source == "symbolic" for c in cands)
+    assert _solves(task, cands)
+    assert solver.errors and "boom" in solver.errors[0]

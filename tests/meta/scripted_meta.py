@@ -79,6 +79,16 @@ def design_reply(messages: list[dict[str, Any]]) -> str:
     return json.dumps({"thinking": "The output is the input turned upside down.", "code": ROT180})
 
 
+def any_fields_reply(messages: list[dict[str, Any]]) -> str:
+    """Fills whatever fields the framework asked for (it names them in its system message): `code` gets the
+    rotate-180 transform, `choice` an expert's name, any other field some text."""
+    import re
+
+    fields = re.findall(r'"(\w+)"', messages[0]["content"].split("Its keys are exactly:", 1)[1].split(";")[0])
+    values = {"code": ROT180, "choice": "geometry"}
+    return json.dumps({f: values.get(f, f"some {f}") for f in fields})
+
+
 def dispatch(messages: list[dict[str, Any]]) -> str:
     if messages[0]["content"] == prompt_text("meta_system.md"):
         return meta_reply(messages)

@@ -128,3 +128,42 @@ def forward(task):
     out = _run(sandbox, reachable_dir, code, item, ModelChannel(MeteredModel(ScriptedModel([echo] * 8))))
     assert out.ok, out.error
     assert out.answer == [f"echo {i}" for i in range(8)]
+
+
+def _ask_msg(k: int = 1, fields=("answer",)) -> dict:
+    return {"op": "ask", "id": 1, "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}],
+            "fields": list(fields), "k": k, "temperature": 0.7}
+
+
+def test_samples_without_n_support_and_cache_replay(tmp_path):
+    from synthloop.agents.cache import ResponseCache
+    from synthloop.agents.model import Capabilities
+
+    inner = ScriptedModel([json.dumps({"answer": str(i)}) for i in range(20)], capabilities=Capabilities(n=False))
+    cache = ResponseCache(tmp_path / "cache.sqlite")
+    model = MeteredModel(inner, cache=cache)
+    first = ModelChannel(model).handle(_ask_msg(k=3))
+    assert sorted(r["answer"] for r in first["replies"]) == ["0", "1", "2"]
+    # a re-run of the same item by a new process (a resume; a fresh cache object): all from the cache
+    replay_cache = ResponseCache(tmp_path / "cache.sqlite")
+    again = ModelChannel(MeteredModel(inner, cache=replay_cache)).handle(_ask_msg(k=3))
+    assert again == first and inner.remaining == 17
+    replay_cache.close()
+    ch = ModelChannel(model)
+    assert ch.handle(_ask_msg())["replies"][0]["answer"] == "3"  # asked again in this process: a fresh sample
+    assert ch.handle(_ask_msg())["replies"][0]["answer"] == "4"  # the same prompt twice within an item: fresh
+    repeat = ModelChannel(model, repeat=1).handle(_ask_msg())  # another repeat: fresh samples too
+    assert repeat["replies"][0]["answer"] == "5"
+    cache.close()
+
+
+def test_bad_requests_and_invalid_replies_are_errors_for_the_design():
+    model = MeteredModel(ScriptedModel(["not json", "still not json", json.dumps({"other": 1})] * 3))
+    ch = ModelChannel(model)
+    bad = ch.handle({**_ask_msg(), "fields": ["not an identifier"]})
+    assert bad["refused"] is False and "bad model request" in bad["error"]
+    assert "k must be" in ch.handle(_ask_msg(k=99))["error"]
+    failed = ch.handle(_ask_msg())
+    assert failed["refused"] is False and failed["error"].startswith("model call failed")
+    ok = ch.handle(_ask_msg(fields=("other",)))  # non-string JSON values come back as JSON text
+    assert ok["replies"] == [{"other": "1"}]

@@ -57,7 +57,8 @@ def test_arc_scoring():
     assert d.score(two, [two.truth[0], other]) == 0.5
 
 
-def test_sandbox_side_arc_helpers_check_and_stop_loops():
+def test_sandbox_side_arc_helpers_check_and_stop_loops(monkeypatch):
+    monkeypatch.setattr(arc_task, "PROGRAM_TIMEOUT_S", 0.3)
     d = ArcDomain(limit=20)
     item = next(i for i in d.tasks("validation") if i.id == "6150a2bd")
     task = arc_task.make_task(item.payload)

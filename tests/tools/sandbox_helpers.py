@@ -50,18 +50,16 @@ def make_backend(backend: str, uid: int = 65534) -> Sandbox:
 
 
 def pids_of_uid(uid: int) -> list[int]:
-    """Host pids whose real uid is uid (scans /proc)."""
+    """Live host pids whose real uid is uid (scans /proc; zombies are dead and only wait to be reaped)."""
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/status") as fh:
-                for line in fh:
-                    if line.startswith("Uid:"):
-                        if int(line.split()[1]) == uid:
-                            pids.append(int(entry))
-                        break
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
         except OSError:
             continue
+        if int(fields.get("Uid", "-1 ").split()[0]) == uid and not fields.get("State", "").strip().startswith("Z"):
+            pids.append(int(entry))
     return pids

@@ -83,14 +83,21 @@ def test_soft_timeout_keeps_the_worker(pool: WorkerPool) -> None:
     )
     sleeper = "import time\ndef f(x):\n    time.sleep(100)\n"
     ok = "def f(x): return x\n"
+    cpu0 = pool.cpu_s
+    nested = (
+        "def g():\n    while True:\n        try:\n            pass\n        except:\n            pass\n"
+        "def f(x):\n    while True:\n        try:\n            g()\n        except:\n            pass\n"
+    )
     r = pool.run([Job(loop, "f", [0], 0.2), Job(swallow, "f", [0], 0.2), Job(catch_all, "f", [0], 0.2),
-                  Job(sleeper, "f", [0], 0.2), Job(ok, "f", [7], 1.0)])
+                  Job(sleeper, "f", [0], 0.2), Job(ok, "f", [7], 1.0), Job(nested, "f", [0], 0.2)])
     assert r[0].timed_out and not r[0].ok and r[0].duration_s <= wall_limit(0.2) + 0.2
     assert r[1].timed_out  # `except Exception` does not swallow the timeout
-    assert r[2].timed_out  # nor does a bare except: the signal repeats until it lands outside the handler
+    assert r[2].timed_out  # nor does a bare except in a loop: the worker raises again at the except clause
     assert r[3].timed_out and r[3].duration_s < 3  # no CPU used: the wall-clock limit (3 x 0.2 + 0.5 s) stops it
     assert r[4].ok and r[4].value == 7
+    assert r[5].timed_out and "hard" not in (r[5].error or "")
     assert pool.respawns == before
+    assert pool.cpu_s - cpu0 >= 0.3  # three busy loops of ~0.2 CPU-seconds each, as the workers account it
 
 
 def test_hard_timeout_kills_and_respawns(pool: WorkerPool) -> None:

@@ -38,14 +38,15 @@ def solution_to_candidate(sol: Solution) -> Candidate:
 class SymbolicSolver:
     """Specialists (each guarded, a share of the time) followed by the DSL search with the time left.
 
-    `time_limit_s` caps the wall time spent per task; the caller's deadline caps it further. `cpu_limit_s`
+    `specialists` replaces the registry (tests, ablations). `time_limit_s` caps the wall time spent per task; the caller's deadline caps it further. `cpu_limit_s`
     (optional) also caps the CPU seconds of the search, which makes results independent of machine load.
     """
 
     name = "symbolic"
 
     def __init__(self, time_limit_s: float = 20.0, *, specialist_share: float = 0.3, max_depth: int = 3,
-                 use_specialists: bool = True, cpu_limit_s: float | None = None):
+                 use_specialists: bool = True, cpu_limit_s: float | None = None,
+                 specialists: list[Specialist] | None = None):
         if time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
         self.time_limit_s = time_limit_s
@@ -53,6 +54,7 @@ class SymbolicSolver:
         self.max_depth = max_depth
         self.use_specialists = use_specialists
         self.cpu_limit_s = cpu_limit_s
+        self.specialists = specialists  # None: the registry in synthloop.arc.dsl.specialists
         self.last_stats: SearchStats | None = None
         self.errors: list[str] = []
 
@@ -63,7 +65,7 @@ class SymbolicSolver:
         self.errors = []
         if self.use_specialists:
             spec_deadline = start + (deadline - start) * self.specialist_share
-            for spec in _load_specialists():
+            for spec in self.specialists if self.specialists is not None else _load_specialists():
                 if time.monotonic() >= spec_deadline:
                     break
                 try:

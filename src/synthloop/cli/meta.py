@@ -124,7 +124,7 @@ def archive_cmd(ctx: typer.Context, run_id: str = typer.Argument(..., help="Run 
                   title=f"meta archive {run.id}")
     for r in archive.designs():
         res = r.result
-        mark = " ★" if chosen is not None and r.id == chosen.id else ("" if r.final else " (debugged)")
+        mark = " ★" if chosen is not None and r.id == chosen.id else ("" if r.final else " (superseded by its debug try)")
         table.add_row(r.id, str(r.generation), r.name + mark, ", ".join(names.get(p, p) for p in r.parents) or "-",
                       _pct(res.fitness) if res else "-",
                       f"{len(res.errors)}/{len(res.item_ids)}" if res else "-",

@@ -21,7 +21,7 @@ from ..agents.structured import complete_json, extract_json
 
 MAX_K = 16
 MAX_FIELDS = 12
-_SAMPLE_STRIDE = 100_000  # sample indices: repeat * stride + occurrence * MAX_K + i (distinct cache keys)
+_SAMPLE_STRIDE = 100_000  # sample indices: repeat * stride + occurrence * 2 * MAX_K + i (distinct cache keys)
 
 
 def _as_text(v: Any) -> Any:
@@ -82,10 +82,10 @@ class ModelChannel:
                 self.refused += 1
                 return {"id": rid, "refused": True, "error": f"model call refused: {self.budget_exceeded}"}
             self.calls += k
-            key = json.dumps([messages, fields, temperature, k], sort_keys=True)
+            key = json.dumps([messages, fields, temperature], sort_keys=True)
             occurrence = self._seen.get(key, 0)
             self._seen[key] = occurrence + 1
-        base = self.repeat * _SAMPLE_STRIDE + occurrence * MAX_K
+        base = self.repeat * _SAMPLE_STRIDE + occurrence * 2 * MAX_K  # room for k samples and k re-asks
         try:
             replies = self._sample(messages, fields_schema(tuple(fields)), k, temperature, base)
         except BudgetExceeded as e:

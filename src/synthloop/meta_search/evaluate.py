@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,7 @@ def evaluate_design(code: str, domain: Domain, items: list[Item], *, sandbox: An
             return out
 
         jobs = [(r, it) for r in range(settings.repeats) for it in items]
-        with ThreadPoolExecutor(max_workers=max(1, settings.workers), thread_name_prefix="design-item") as ex:
-            outcomes = list(ex.map(one, jobs))
+        outcomes = run_parallel(one, jobs, settings.workers)
     if log_path is not None:
         _write_log(log_path, outcomes)
     spent = next((o.budget_exceeded for o in outcomes if o.budget_exceeded), "")
@@ -136,6 +135,51 @@ def evaluate_design(code: str, domain: Domain, items: list[Item], *, sandbox: An
                       errors=errors, timeouts=sum(o.timed_out for o in outcomes),
                       calls=sum(o.calls for o in outcomes), repeats=settings.repeats,
                       traceback=next((o.traceback for o in outcomes if o.traceback), ""))
+
+
+def run_parallel(fn: Callable[[Any], Any], jobs: list[Any], workers: int) -> list[Any]:
+    """fn over jobs on `workers` daemon threads, results in job order. The first exception stops new jobs and is
+    raised once the running ones end; Ctrl-C stops at once (daemon threads do not hold up the exit, and the
+    sandboxed children die with this process)."""
+    pending: queue.Queue[tuple[int, Any]] = queue.Queue()
+    for i, job in enumerate(jobs):
+        pending.put((i, job))
+    results: list[Any] = [None] * len(jobs)
+    errors: list[BaseException] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                pending.get_nowait()
+            except queue.Empty:
+                return
+
+    def worker() -> None:
+        while not errors:
+            try:
+                i, job = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results[i] = fn(job)
+            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                errors.append(e)
+                drain()
+
+    threads = [threading.Thread(target=worker, name=f"design-item-{k}", daemon=True)
+               for k in range(max(1, min(workers, len(jobs))))]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)  # a timed join keeps Ctrl-C deliverable
+    except KeyboardInterrupt:
+        drain()
+        raise
+    if errors:
+        raise errors[0]
+    return results
 
 
 def _write_log(path: Path, outcomes: list[ItemOutcome]) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import glob
 import math
 import os
+import re
+import select
 import shutil
 import signal
 import subprocess
@@ -27,6 +29,7 @@ from .sandbox import ExecResult, Limits, SandboxUnavailable
 from .workdir import give_to, write_files
 
 _MB = 1 << 20
+_INFO_FD = "@INFO_FD@"  # replaced by the write end of a pipe on which bwrap reports its child's pid
 # /etc entries Python and numpy need: the loader cache, BLAS alternatives, Debian's python config, the timezone.
 _ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/localtime")
 _PROBE = (
@@ -144,19 +147,30 @@ class BwrapSandbox:
     def _drops_privileges(self) -> bool:
         return os.geteuid() == 0 and self.uid != 0
 
-    def _popen(self, cmd: list[str], **kw: object) -> subprocess.Popen[bytes]:
+    def _popen(self, cmd: list[str], **kw: object) -> SandboxProcess:
         drop = self._drops_privileges()
-        return subprocess.Popen(  # type: ignore[call-overload]
-            cmd,
-            env={"PATH": "/usr/bin:/bin"},
-            cwd="/",
-            close_fds=True,
-            start_new_session=True,
-            user=self.uid if drop else None,
-            group=self.uid if drop else None,
-            extra_groups=[] if drop else None,
-            **kw,
-        )
+        info_r, info_w = os.pipe()
+        cmd = [str(info_w) if a == _INFO_FD else a for a in cmd]
+        try:
+            proc = SandboxProcess(  # type: ignore[call-overload]
+                cmd,
+                env={"PATH": "/usr/bin:/bin"},
+                cwd="/",
+                close_fds=True,
+                pass_fds=(info_w,),
+                start_new_session=True,
+                user=self.uid if drop else None,
+                group=self.uid if drop else None,
+                extra_groups=[] if drop else None,
+                **kw,
+            )
+        except BaseException:
+            os.close(info_r)
+            raise
+        finally:
+            os.close(info_w)
+        proc.attach_info(info_r, self.uid if drop else os.getuid())
+        return proc
 
     def _resolve_argv(self, argv: Sequence[str]) -> list[str]:
         if not argv:
@@ -188,6 +202,8 @@ class BwrapSandbox:
             "--core=0",
             "--",
             bwrap,
+            "--info-fd",
+            _INFO_FD,
             "--unshare-all",
             "--unshare-user",
             "--disable-userns",
@@ -279,6 +295,84 @@ class BwrapSandbox:
             raise SandboxUnavailable(f"sandbox python {self.python} lacks {', '.join(missing)}: apt install {pkgs}")
 
 
+class SandboxProcess(subprocess.Popen):  # type: ignore[type-arg]
+    """A bwrap child whose kill()/terminate() reach the whole sandbox.
+
+    bwrap's inner init (pid 1 of the sandbox's pid namespace) arms --die-with-parent only a moment after it starts;
+    a kill of the outer bwrap in that window would leave the sandbox running. So a kill also signals the outer
+    process group and the inner init itself, whose host pid bwrap reports on --info-fd; killing a pid namespace's
+    init kills everything in it.
+    """
+
+    _info_fd: int | None = None
+    _info_buf: bytes = b""
+    _inner_pid: int | None = None
+    _uid: int = -1
+
+    def attach_info(self, fd: int, uid: int) -> None:
+        self._info_fd, self._uid = fd, uid
+
+    def inner_pid(self, wait_s: float) -> int | None:
+        """The host pid of the sandbox's init, read from bwrap's info fd (waiting up to wait_s for it)."""
+        deadline = time.monotonic() + wait_s
+        while self._inner_pid is None and self._info_fd is not None:
+            m = re.search(rb'"child-pid"\s*:\s*(\d+)', self._info_buf)
+            if m:
+                self._inner_pid = int(m[1])
+                break
+            ready, _, _ = select.select([self._info_fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(self._info_fd, 4096) if ready else b""
+            if not chunk:
+                if ready:  # EOF: bwrap is gone or wrote no child
+                    self._close_info()
+                break
+            self._info_buf += chunk
+        if self._inner_pid is not None:
+            self._close_info()
+        return self._inner_pid
+
+    def _close_info(self) -> None:
+        if self._info_fd is not None:
+            os.close(self._info_fd)
+            self._info_fd = None
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:  # not reaped yet, so neither its pid nor its group id can have been reused
+            inner = self.inner_pid(wait_s=2.0)
+            try:
+                os.killpg(self.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if inner is not None and _is_sandbox_init(inner, self._uid):
+                try:
+                    os.kill(inner, sig)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        super().send_signal(sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def __del__(self, *args: object, **kwargs: object) -> None:
+        self._close_info()
+        super().__del__(*args, **kwargs)  # type: ignore[misc]
+
+
+def _is_sandbox_init(pid: int, uid: int) -> bool:
+    """pid is still a pid-namespace init (NSpid ends in 1) owned by uid: the process bwrap reported, not a reuse."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            fields = dict(line.split(":", 1) for line in fh if ":" in line)
+    except OSError:
+        return False
+    nspid = fields.get("NSpid", "").split()
+    owner = fields.get("Uid", "").split()
+    return len(nspid) >= 2 and nspid[-1] == "1" and bool(owner) and int(owner[0]) == uid
+
+
 def processes_of(uid: int) -> int:
     """How many processes uid runs now. RLIMIT_NPROC counts every process of the uid machine-wide, so each sandbox
     gets its own max_processes on top of this (else concurrent sandboxes of one uid would share one budget)."""
@@ -294,12 +388,9 @@ def processes_of(uid: int) -> int:
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the process group proc leads (bwrap and anything in its session), then reap proc."""
+    """Kill the sandbox (see SandboxProcess.send_signal) unless it already exited, then reap proc."""
     if proc.returncode is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        proc.kill()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

@@ -72,6 +72,7 @@ class _Worker:
     done: int = 0
     deadline: float = math.inf
     eof: bool = False
+    cpu_s: float = 0.0
 
     @property
     def fd(self) -> int:
@@ -112,6 +113,7 @@ class WorkerPool:
         self.limits = Limits(timeout_s=cpu_budget_s, memory_mb=memory_mb, max_processes=max_processes)
         self.respawns = 0
         self.incidents: deque[str] = deque(maxlen=100)  # why workers were replaced, newest last
+        self._retired_cpu_s = 0.0
         self._workers: list[_Worker] = []
         self._dir: Path | None = None
         self._lock = threading.Lock()
@@ -212,8 +214,14 @@ class WorkerPool:
                     if failures >= _MAX_START_FAILURES:
                         raise SandboxUnavailable(f"pool worker failed to start: {tail or 'no output'}")
 
+    @property
+    def cpu_s(self) -> float:
+        """CPU seconds the workers have used (as they reported; a killed worker's last report counts)."""
+        return self._retired_cpu_s + sum(w.cpu_s for w in self._workers)
+
     def _replace(self, w: _Worker, why: str) -> _Worker:
         self.incidents.append(why)
+        self._retired_cpu_s += w.cpu_s
         self._stop(w)
         i = self._workers.index(w)
         self._workers[i] = self._spawn()
@@ -325,7 +333,7 @@ class WorkerPool:
             if w.done >= len(w.batch):
                 break  # chatter beyond the batch: ignored (the worker is replaced if it misbehaves further)
             idx = w.batch[w.done]
-            results[idx] = self._parse(line)
+            results[idx] = self._parse(line, w)
             w.done += 1
             if w.done < len(w.batch):
                 w.deadline = time.monotonic() + wall_limit(jobs[w.batch[w.done]].timeout_s) + self.grace_s
@@ -333,9 +341,12 @@ class WorkerPool:
             w.batch, w.done, w.deadline = [], 0, math.inf
 
     @staticmethod
-    def _parse(line: bytes) -> CallResult:
+    def _parse(line: bytes, w: _Worker) -> CallResult:
         try:
             d = json.loads(line)
+            cpu = d.get("cpu")
+            if isinstance(cpu, (int, float)):
+                w.cpu_s = float(cpu)
             return CallResult(
                 ok=bool(d["ok"]),
                 value=d.get("value"),

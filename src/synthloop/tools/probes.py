@@ -36,16 +36,17 @@ def _scratch() -> Iterator[Path]:
 
 
 def _pids_of_uid(uid: int) -> list[int]:
+    """Live pids of uid (zombies are dead, only waiting for their parent to reap them)."""
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/status") as fh:
-                    uid_line = next(line for line in fh if line.startswith("Uid:"))
-                if int(uid_line.split()[1]) == uid:
-                    pids.append(int(entry))
-            except (OSError, StopIteration):
+                    fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            except OSError:
                 continue
+            if int(fields.get("Uid", "-1 ").split()[0]) == uid and not fields.get("State", "").strip().startswith("Z"):
+                pids.append(int(entry))
     return pids
 
 

@@ -2,7 +2,7 @@
 
 Protocol (JSON lines): the host writes one line per batch, {"jobs": [{"h", "code", "entry", "args", "timeout",
 "wall", "arrays"}, ...]}; the worker answers one line per job, in order, {"ok", "value", "error", "timed_out", "duration_s",
-"stdout"}, flushed at once. The first line it writes is {"ready": true, ...}. The protocol uses private duplicates of
+"stdout", "cpu"}, flushed at once. The first line it writes is {"ready": true, ...}. The protocol uses private duplicates of
 fds 0/1; fd 0 becomes /dev/null and fd 1 goes to stderr, and sys.stdout/sys.stderr are captured per call, so what user
 code prints can never corrupt the channel. Soft timeouts: `timeout` CPU seconds (ITIMER_PROF, so a busy host does
 not time out a correct candidate) or `wall` seconds (ITIMER_REAL, for sleeping code); repeating signals raise
@@ -28,6 +28,7 @@ CACHE_SIZE = 512
 MAX_STDOUT = 8000
 MAX_RESULT_BYTES = 8 << 20
 RETRIGGER_S = 0.05
+CANDIDATE = "<candidate>"
 
 
 class _Timeout(BaseException):
@@ -36,11 +37,39 @@ class _Timeout(BaseException):
 
 class _Clock:
     armed = False
+    tracing = False
+
+
+def _line_tracer(frame, event, arg):
+    """After a timeout: raise again at the next line of candidate code, so a bare `except: pass` cannot absorb it.
+
+    Only on "line" events: raising on the "exception" event of the alarm's own _Timeout would unset the tracer.
+    """
+    if _Clock.armed and event == "line":
+        raise _Timeout()
+    return _line_tracer
+
+
+def _call_tracer(frame, event, arg):
+    if _Clock.armed and frame.f_code.co_filename == CANDIDATE:
+        return _line_tracer
+    return None
 
 
 def _on_alarm(signum, frame):
-    if _Clock.armed:
-        raise _Timeout()
+    # A trace function that raises is unset by CPython, so every alarm re-arms it: the alarm's own _Timeout may be
+    # caught by a bare `except` in candidate code, the tracer then raises again at the next candidate line (the
+    # except clause itself), which no handler of that try covers.
+    if not _Clock.armed:
+        return
+    _Clock.tracing = True
+    sys.settrace(_call_tracer)
+    f = frame
+    while f is not None:
+        if f.f_code.co_filename == CANDIDATE:
+            f.f_trace = _line_tracer
+        f = f.f_back
+    raise _Timeout()
 
 
 def _arm(cpu_s, wall_s):
@@ -53,6 +82,9 @@ def _disarm():
     _Clock.armed = False
     signal.setitimer(signal.ITIMER_REAL, 0)
     signal.setitimer(signal.ITIMER_PROF, 0)
+    if _Clock.tracing:
+        sys.settrace(None)
+        _Clock.tracing = False
 
 
 class _CappedIO(io.StringIO):
@@ -110,7 +142,7 @@ def _describe(exc):
     tb = exc.__traceback__
     line = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<candidate>":
+        if tb.tb_frame.f_code.co_filename == CANDIDATE:
             line = tb.tb_lineno
         tb = tb.tb_next
     where = f" (line {line})" if line else ""
@@ -133,7 +165,7 @@ class Worker:
             if np is not None:
                 ns["np"] = np
             try:
-                compiled = compile(code, "<candidate>", "exec", dont_inherit=True)
+                compiled = compile(code, CANDIDATE, "exec", dont_inherit=True)
                 _arm(timeout, wall)
                 try:
                     exec(compiled, ns)
@@ -213,6 +245,7 @@ class Worker:
                     res = {"ok": False, "value": None, "error": "timed out", "timed_out": True, "stdout": "",
                            "duration_s": float(job.get("timeout", 0))}
                 _reap_strays()
+                res["cpu"] = time.process_time()  # the worker's cumulative CPU seconds, for accounting
                 self.proto_out.write(self.encode(res))
                 self.proto_out.flush()
 

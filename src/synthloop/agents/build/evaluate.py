@@ -111,7 +111,8 @@ def judge_features(model: Any, files: dict[str, str], features: list[str], max_t
     found: set[int] = set()
     for k, chunk in enumerate(chunks, 1):
         msg = prompts.render("judge", chunk=k, chunks=len(chunks), features=listing, code=chunk)
-        out = complete_json(model, [{"role": "user", "content": msg}], JudgeOut, temperature=0.0)
+        out = complete_json(model, [{"role": "user", "content": msg}], JudgeOut, temperature=0.0,
+                            max_tokens=min(max_tokens, 512))
         found |= {i for i in out.implemented if 1 <= i <= len(features)}
     return sorted(found)
 
@@ -136,20 +137,30 @@ def run_eval(cfg: Config, run: Run, *, suite: str = "humaneval", limit: int = 5,
              observer: Observer = quiet, model_factory: Callable[[Run, contextlib.ExitStack], Any] | None = None,
              sandbox: Any = None) -> dict[str, Any]:
     """Evaluate and write runs/<id>/eval.json; returns {"metrics": {...}, "items": [...]}."""
-    outer = contextlib.ExitStack()
-    if model_factory is None:  # one endpoint (one local server) for the whole eval; one budget over all runs
-        from ..budget import Budget
-        from ..factory import make_inner_model
-        from ..metered import MeteredModel
-        from ..pricing import PriceTable
+    try:
+        with contextlib.ExitStack() as outer:
+            if model_factory is None:
+                model_factory = _shared_endpoint(cfg, run, outer)
+            return _run_eval(cfg, run, suite, limit, tasks, observer, model_factory, sandbox)
+    except BaseException as e:
+        if run.info.status == "running":
+            run.finish("interrupted" if isinstance(e, KeyboardInterrupt) else "failed", error=f"{type(e).__name__}: {e}")
+        raise
 
-        inner = make_inner_model(cfg, outer)
-        budget, prices = Budget.from_config(cfg.budget, run), PriceTable(cfg.prices)
 
-        def model_factory(r: Run, stack: contextlib.ExitStack) -> Any:
-            return MeteredModel(inner, run=r, budget=budget, prices=prices, role="eval")
-    with outer:
-        return _run_eval(cfg, run, suite, limit, tasks, observer, model_factory, sandbox)
+def _shared_endpoint(cfg: Config, run: Run, stack: contextlib.ExitStack) -> Callable[[Run, contextlib.ExitStack], Any]:
+    """One endpoint (one local server) for the whole eval, one budget over all its runs; metered per run."""
+    from ..budget import Budget
+    from ..factory import make_inner_model
+    from ..metered import MeteredModel
+    from ..pricing import PriceTable
+
+    inner = make_inner_model(cfg, stack)
+    budget, prices = Budget.from_config(cfg.budget, run), PriceTable(cfg.prices)
+
+    def factory(r: Run, _stack: contextlib.ExitStack) -> Any:
+        return MeteredModel(inner, run=r, budget=budget, prices=prices, role="eval")
+    return factory
 
 
 def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | None, observer: Observer,

@@ -68,11 +68,14 @@ def build_graph(env: BuildEnv) -> Any:
 
             msgs = [{"role": "system", "content": prompts.render("plan", max_instructions=bcfg.max_instructions)},
                     {"role": "user", "content": "# Task\n" + env.task()}]
-            plan_obj, source, origin = complete_json(env.role("planner"), msgs, Plan,
-                                                     temperature=env.cfg.model.temperature), "model", "plan"
+            plan_obj = complete_json(env.role("planner"), msgs, Plan, temperature=env.cfg.model.temperature,
+                                     max_tokens=env.cfg.model.max_tokens)
+            source, origin = "model", "plan"
         items, notes = to_instructions(plan_obj, limit=bcfg.max_instructions, origin=origin)
         if not items:
-            raise ValueError("the plan has no usable instructions")
+            from ..model import InvalidOutput
+
+            raise InvalidOutput(f"the {source} has no usable instructions ({'; '.join(notes) or 'no steps'})")
         with env.lock:
             if not len(env.registry):
                 env.registry.add(items)
@@ -137,7 +140,13 @@ def build_graph(env: BuildEnv) -> Any:
     # -- accept / replan / finalize -------------------------------------------------------------------
     def accept(state: BuildState) -> dict[str, Any]:
         rnd = int(state.get("replans") or 0)
-        rep = env.check(env.workspace) if env.workspace.list() else CheckReport()
+        if env.workspace.list():  # on a copy: whatever the tests write never lands in the codebase
+            with env.lock:
+                copy = env.workspace.clone_to(env.scratch("_acceptance"))
+            rep = env.check(copy)
+            shutil.rmtree(copy.root, ignore_errors=True)
+        else:
+            rep = CheckReport()
         lint_rep = lint(env.workspace.root)
         failed = [it.id for it in env.registry.all() if it.status == "failed"]
         full = {"round": rnd, "checks": report_dict(rep), "lint": lint_rep, "loc": lines_of_code(env.workspace),
@@ -169,7 +178,8 @@ def build_graph(env: BuildEnv) -> Any:
         msg = prompts.render("replan", max_new=MAX_NEW_PER_REPLAN, task=env.task(), instructions=listing,
                              file_list="\n".join(env.workspace.list()) or "(empty)", report=report)
         plan_obj = complete_json(env.role("planner"), [{"role": "user", "content": msg}], Plan,
-                                 temperature=env.cfg.model.temperature)
+                                 temperature=env.cfg.model.temperature,
+                                 max_tokens=env.cfg.model.max_tokens)
         with env.lock:
             existing = {it.id for it in env.registry.all()}
             items, notes = to_instructions(plan_obj, existing=existing, limit=MAX_NEW_PER_REPLAN, origin=origin,

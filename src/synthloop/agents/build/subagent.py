@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...errors import UserError
 from ..model import Message, TruncatedOutput
 from . import prompts
 from .checks import CheckReport
@@ -84,7 +85,8 @@ class Subagent:
         ctx = int(getattr(model, "context_size", 8192) or 8192)
         self.budget = ctx - max_tokens - approx_tokens(self.tool_specs or []) - SAFETY_TOKENS
         if self.budget < 1000:
-            raise ValueError(f"context size {ctx} is too small for max_tokens {max_tokens} and the tool specs")
+            raise UserError(f"the model's context size {ctx} is too small for model.max_tokens {max_tokens} plus the "
+                            "tool specs: lower model.max_tokens or use a model with a larger context")
         self.tools.max_result_chars = max(1500, min(14000, self.budget * 4 // 5))
 
     # -- prompt ---------------------------------------------------------------------------------------

@@ -31,5 +31,8 @@ def describe_program(phrases: Sequence[str], cmap: dict[int, int], frame: str = 
     if frame == "bg<->0":
         text = "Treating the most common colour as background: " + text[0].lower() + text[1:]
     elif frame:
-        text = "Renumbering the colours by frequency: " + text[0].lower() + text[1:]
+        text = (
+            "Numbering the colours by frequency (1 = the most common non-background colour, 2 = the next, ...): "
+            + text[0].lower() + text[1:]
+        )
     return text

@@ -690,6 +690,27 @@ def rays(direction: int) -> Op:
     return f
 
 
+def diag_rays(dy: int, dx: int) -> Op:
+    """Every non-background cell shoots a diagonal ray of its colour (direction dy, dx) until a non-empty cell."""
+
+    def f(g: np.ndarray) -> np.ndarray | None:
+        ys, xs = np.nonzero(g)
+        if ys.size == 0 or ys.size > 60:
+            return None
+        out = g.copy()
+        h, w = g.shape
+        for y, x in zip(ys.tolist(), xs.tolist(), strict=True):
+            c = g[y, x]
+            yy, xx = y + dy, x + dx
+            while 0 <= yy < h and 0 <= xx < w and g[yy, xx] == 0:
+                out[yy, xx] = c
+                yy += dy
+                xx += dx
+        return out
+
+    return f
+
+
 def shift_wrap(dy: int, dx: int) -> Op:
     return lambda g: np.roll(g, (dy, dx), axis=(0, 1))
 
@@ -1135,6 +1156,10 @@ def base_ops() -> list[GridOp]:
         GridOp("rays_left", rays(3), 2, "shoot a ray left from each cell", True),
         GridOp("rays_up", rays(2), 2, "shoot a ray up from each cell", True),
         GridOp("rays_right", rays(1), 2, "shoot a ray right from each cell", True),
+        GridOp("rays_dr", diag_rays(1, 1), 2, "shoot a ray down-right from each cell", True),
+        GridOp("rays_dl", diag_rays(1, -1), 2, "shoot a ray down-left from each cell", True),
+        GridOp("rays_ur", diag_rays(-1, 1), 2, "shoot a ray up-right from each cell", True),
+        GridOp("rays_ul", diag_rays(-1, -1), 2, "shoot a ray up-left from each cell", True),
         GridOp("to_origin", move_to_origin, 3, "move the content to the top-left corner", True),
     ]
     return ops

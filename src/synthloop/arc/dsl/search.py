@@ -150,7 +150,7 @@ def _run_program(steps: Sequence[Step], g: np.ndarray) -> np.ndarray | None:
     for s in steps:
         try:
             g = s.apply(g)
-        except (ValueError, IndexError):
+        except Exception:  # a primitive that fails on an input simply does not apply
             return None
         if g is None:
             return None
@@ -295,7 +295,7 @@ def _apply_all(parent: _Node, step: Step) -> tuple[np.ndarray, ...] | None:
                 if r is None:
                     return None
                 out.append(r)
-    except (ValueError, IndexError):
+    except Exception:  # a primitive that fails on an input simply does not apply
         return None
     for r in out:
         if r.ndim != 2 or r.shape[0] == 0 or r.shape[1] == 0 or r.shape[0] > 30 or r.shape[1] > 30:

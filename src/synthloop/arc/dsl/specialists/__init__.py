@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from synthloop.arc.dsl.specialists.cellular import local_rules, rule_list
-from synthloop.arc.dsl.specialists.counting import classify_grid, counting, fill_like_input
+from synthloop.arc.dsl.specialists.counting import classify_grid, classify_to_grid, counting, fill_like_input
 from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
-from synthloop.arc.dsl.specialists.layers import arrangement, cell_summary, layered, select_cell
+from synthloop.arc.dsl.specialists.layers import arrangement, cell_summary, layered, select_cell, symmetrize
 from synthloop.arc.dsl.specialists.motion import gravity, move_to_contact
 from synthloop.arc.dsl.specialists.symmetry import fill_regular
 from synthloop.arc.grid import ArcTask, Candidate
@@ -25,9 +25,11 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     select_cell,
     cell_summary,
     fill_regular,
+    symmetrize,
     crop_selected,
     counting,
     classify_grid,
+    classify_to_grid,
     fill_like_input,
     gravity,
     move_to_contact,

@@ -23,7 +23,7 @@ _RAY8 = _RAY4 + ("ray_nw", "ray_ne", "ray_sw", "ray_se")
 
 _SINGLE = (
     "is_bg", "enclosed", "enclosed8", "n4count", "n8count", "row_colour", "col_colour", "between_h", "between_v",
-    "bbox_m8", "bbox_c8",
+    "bbox_m8", "bbox_c8", "bbox_colors", "row_uniform", "col_uniform", "bg_region_size2",
     *[f"{m}_{p}" for m in ("c4", "c8", "m8") for p in (
         "size", "holes", "touches_border", "shape_count", "color_count", "is_rectangle", "symmetric", "size_rank",
         "size_rank_asc", "size_ext", "height_ext", "width_ext")],
@@ -53,6 +53,9 @@ FEATURE_SETS: list[tuple[str, ...]] = [
     *[("colour", d) for d in _NB8],
     ("colour", "center_row", "center_col"),
     ("colour", "c4_edge"),
+    ("colour", "c4_edge", "c4_size_ext"),
+    ("colour", "c4_edge", "c4_size_rank"),
+    ("colour", "row_uniform", "col_uniform"),
     ("colour", "m8_edge"),
     ("colour", "c4_rel_r2", "c4_rel_c2"),
     ("colour", "m8_rel_r2", "m8_rel_c2"),
@@ -146,6 +149,22 @@ def _table_fn(table, names: tuple[str, ...], abstract: bool):
     return fn
 
 
+_D4 = (
+    lambda x: x[:, ::-1], lambda x: x[::-1], lambda x: x[::-1, ::-1], lambda x: x.T,
+    lambda x: np.rot90(x, 1), lambda x: np.rot90(x, 3), lambda x: np.rot90(x, 2).T,
+)
+
+
+def _augment(task: ArcTask) -> tuple[list[FeatureMaps], list[np.ndarray]]:
+    """Feature maps and outputs of the demos under the 7 non-identity flips / rotations."""
+    maps, outs = [], []
+    for i, o in task.train:
+        for f in _D4:
+            maps.append(FeatureMaps(np.ascontiguousarray(f(np.asarray(i)))))
+            outs.append(np.ascontiguousarray(f(np.asarray(o, dtype=np.int64))).ravel())
+    return maps, outs
+
+
 def local_rules(task: ArcTask, deadline: float) -> list[Candidate]:
     """Learn per-cell lookup tables over many feature sets; return the best consistent ones."""
     if not same_shapes(task) or not task.train:
@@ -156,6 +175,8 @@ def local_rules(task: ArcTask, deadline: float) -> list[Candidate]:
     if all(np.array_equal(m.g.ravel(), o) for m, o in zip(train_maps, outs, strict=True)):
         return []
     scored = []
+    aug_maps: list[FeatureMaps] | None = None
+    aug_outs: list[np.ndarray] = []
     try:
         for names in FEATURE_SETS:
             for abstract in (True, False):
@@ -178,9 +199,18 @@ def local_rules(task: ArcTask, deadline: float) -> list[Candidate]:
                     loo += bool(np.array_equal(pred, outs[k]))
                 covered = all(bool(table.lookup(_codes(m, names, abstract), _sources(m, names))[1].all())
                               for m in test_maps)
+                aug = False
+                if not covered:  # more evidence: the demos flipped and rotated, if the rule is symmetric
+                    if aug_maps is None:
+                        aug_maps, aug_outs = _augment(task)
+                    t = _build(abstract, codes + [_codes(m, names, abstract) for m in aug_maps],
+                               srcs + [_sources(m, names) for m in aug_maps], outs + aug_outs)
+                    if t.consistent and all(bool(t.lookup(_codes(m, names, abstract), _sources(m, names))[1].all())
+                                            for m in test_maps):
+                        table, covered, aug = t, True, True
                 # weak: the demos are memorised without any sign of generalising (kept last, at most one)
                 weak = not covered and loo == 0
-                scored.append((weak, -loo, not covered, len(names), not abstract, len(table.keys), names, table))
+                scored.append((weak, -loo, not covered, len(names) + aug, not abstract, len(table.keys), names, table))
     except Timeout:
         pass
     scored.sort(key=lambda s: s[:6])
@@ -301,7 +331,7 @@ def rule_list(task: ArcTask, deadline: float) -> list[Candidate]:
     if left.any():
         return []
     c = make_candidate(
-        task, _rule_fn(chosen), family="local_rule", size=2 + len(chosen),
+        task, _rule_fn(chosen), family="local_rule", size=3 + 2 * len(chosen),
         program="rules(" + "; ".join(_describe_rule(*r[:5]) for r in chosen) + ")",
         description="change cells by these rules, leave the rest: "
                     + "; ".join(_describe_rule(*r[:5]) for r in chosen),

@@ -36,7 +36,7 @@ def _counts(g: np.ndarray) -> dict[str, int]:
 
 def _colours(g: np.ndarray) -> dict[str, int]:
     bg = O.background_color(g)
-    out: dict[str, int] = {}
+    out: dict[str, int] = {"most_common_colour_with_background": int(O.most_common_color(g))}
     mc = O.most_common_color(g, exclude=[bg])
     lc = O.least_common_color(g, exclude=[bg])
     if mc is not None and (g != bg).any():
@@ -175,6 +175,7 @@ def _grid_flags(g: np.ndarray) -> dict[str, int]:
         "colours": len(set(np.unique(g).tolist()) - {bg}),
         "objects(c8)": min(len(O.extract(g, "c8")), 20),
         "objects(m8)": min(len(O.extract(g, "m8")), 20),
+        "cells": min(int((g != bg).sum()), 30),
     }
 
 
@@ -199,19 +200,35 @@ def classify_grid(task: ArcTask, deadline: float) -> list[Candidate]:
     outs = [np.asarray(o) for _, o in task.train]
     if not task.train or len({o.shape for o in outs}) != 1 or any(len(np.unique(o)) != 1 for o in outs):
         return []
+    return _classify(task, outs, single_colour=True)
+
+
+def classify_to_grid(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = one of a few fixed grids (seen in the demos), chosen by a grid-level feature."""
+    outs = [np.asarray(o) for _, o in task.train]
+    if not task.train or len({o.shape for o in outs}) != 1 or len({o.tobytes() for o in outs}) < 2:
+        return []
+    if len({o.tobytes() for o in outs}) == len(outs) and len(outs) > 2:
+        return []  # every demo has its own output: nothing to classify into
+    return _classify(task, outs, single_colour=False)
+
+
+def _classify(task: ArcTask, outs: list[np.ndarray], single_colour: bool) -> list[Candidate]:
     shape = outs[0].shape
     flags = [_grid_flags(i) for i, _ in task.train]
     test_flags = [_grid_flags(g) for g in task.test_inputs]
     out = []
     for name in flags[0]:
-        table: dict[int, int] = {}
-        if any(table.setdefault(f[name], int(o[0, 0])) != int(o[0, 0]) for f, o in zip(flags, outs, strict=True)):
+        table: dict[int, bytes] = {}
+        if any(table.setdefault(f[name], o.tobytes()) != o.tobytes() for f, o in zip(flags, outs, strict=True)):
             continue
         if len(set(table.values())) < 2 or any(tf[name] not in table for tf in test_flags):
             continue
-        c = make_candidate(task, lambda g, name=name, table=table: np.full(shape, table[_grid_flags(g)[name]]),
-                           family="count", size=3, program=f"classify({name}, {table})",
-                           description=f"output a {shape[0]}x{shape[1]} grid whose colour depends on {name}")
+        grids = {k: np.frombuffer(v, dtype=outs[0].dtype).reshape(shape) for k, v in table.items()}
+        shown = {k: int(v[0, 0]) for k, v in grids.items()} if single_colour else {k: "grid" for k in grids}
+        c = make_candidate(task, lambda g, name=name, grids=grids: grids[_grid_flags(g)[name]],
+                           family="count", size=3, program=f"classify({name}, {shown})",
+                           description=f"output the {shape[0]}x{shape[1]} grid that goes with the input's {name}")
         if c is not None and c.solves_train:
             out.append(c)
     return out[:2]

@@ -159,6 +159,16 @@ def _in_bbox(f: FeatureMaps, mode: str) -> np.ndarray:
     return out
 
 
+def _bg_region(f: FeatureMaps, mod: int) -> np.ndarray:
+    """For enclosed background cells: (size of their 4-connected background region) mod `mod`, plus one; else 0."""
+    enc = f["enclosed"].astype(bool)
+    if not enc.any():
+        return np.zeros(f.g.shape, dtype=np.int64)
+    lab, n = O.label(enc, 4)
+    sizes = np.bincount(lab.ravel(), minlength=n + 1)
+    return np.where(lab > 0, sizes[lab] % mod + 1, 0)
+
+
 def _center(f: FeatureMaps, axis: int) -> np.ndarray:
     """1 on the middle row (axis 0) / column (axis 1) of an odd-sized grid, else 0."""
     n = f.g.shape[axis]
@@ -184,6 +194,10 @@ FEATURES: dict[str, Callable[[FeatureMaps], np.ndarray]] = {
     "between_d1": lambda f: _between(f, "nw", "se"),
     "between_d2": lambda f: _between(f, "ne", "sw"),
     "bbox_m8": lambda f: _in_bbox(f, "m8"),
+    "bbox_colors": lambda f: _in_bbox(f, "colors"),
+    "row_uniform": lambda f: np.broadcast_to((f.g == f.g[:, :1]).all(axis=1)[:, None], f.g.shape).astype(np.int64),
+    "col_uniform": lambda f: np.broadcast_to((f.g == f.g[:1, :]).all(axis=0)[None, :], f.g.shape).astype(np.int64),
+    "bg_region_size2": lambda f: _bg_region(f, 2),
     "center_row": lambda f: _center(f, 0),
     "center_col": lambda f: _center(f, 1),
     "bbox_c8": lambda f: _in_bbox(f, "c8"),

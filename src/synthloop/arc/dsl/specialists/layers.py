@@ -417,3 +417,38 @@ def cell_summary(task: ArcTask, deadline: float) -> list[Candidate]:
         if c is not None:
             out.append(c)
     return out
+
+
+_SYMS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], ...]] = {
+    "left-right": (lambda x: x[:, ::-1],),
+    "up-down": (lambda x: x[::-1],),
+    "four-fold": (lambda x: x[:, ::-1], lambda x: x[::-1], lambda x: x[::-1, ::-1]),
+    "half-turn": (lambda x: x[::-1, ::-1],),
+    "diagonal": (lambda x: x.T,),
+    "eight-fold": tuple(_D4.values())[1:],
+}
+
+
+def symmetrize(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = the input overlaid with its mirror images (background cells take the mirrored colour)."""
+    if not task.train or any(i.shape != o.shape for i, o in task.train):
+        return []
+    out = []
+    for name, ops in _SYMS.items():
+        def fn(g, ops=ops):
+            g = np.asarray(g)
+            bg = O.background_color(g)
+            res = g.copy()
+            for op in ops:
+                m = op(g)
+                if m.shape != g.shape:
+                    return None
+                res = np.where(res == bg, m, res)
+            return res
+
+        c = make_candidate(task, fn, family="symmetry", size=2, program=f"symmetrize(x, {name!r})",
+                           description=f"complete the picture with its {name} mirror images")
+        if c is not None and c.solves_train:
+            out.append(c)
+            break
+    return out
