@@ -11,7 +11,7 @@ from synthloop.arc.attempts import pick_attempts
 from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl.primitives import NEW, fill_enclosed, gravity, task_info, task_ops
 from synthloop.arc.dsl.search import SearchStats, learn_colour_map, search, solve_task
-from synthloop.arc.grid import Candidate
+from synthloop.arc.grid import Candidate, as_grid
 from synthloop.arc.symbolic import SymbolicSolver
 
 

@@ -222,8 +222,8 @@ def _classify(task: ArcTask, outs: list[np.ndarray], single_colour: bool) -> lis
         table: dict[int, bytes] = {}
         if any(table.setdefault(f[name], o.tobytes()) != o.tobytes() for f, o in zip(flags, outs, strict=True)):
             continue
-        if len(set(table.values())) < 2 or any(tf[name] not in table for tf in test_flags):
-            continue
+        if len(set(table.values())) < 2 or len(table) >= len(outs) or any(tf[name] not in table for tf in test_flags):
+            continue  # needs two outputs, and a demo that confirms a feature value seen before
         grids = {k: np.frombuffer(v, dtype=outs[0].dtype).reshape(shape) for k, v in table.items()}
         shown = {k: int(v[0, 0]) for k, v in grids.items()} if single_colour else {k: "grid" for k in grids}
         c = make_candidate(task, lambda g, name=name, grids=grids: grids[_grid_flags(g)[name]],
