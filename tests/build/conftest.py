@@ -10,26 +10,25 @@ from synthloop.memory.runstore import RunStore
 
 @pytest.fixture(scope="session")
 def sandbox():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
     from synthloop.tools.factory import make_sandbox
     from synthloop.tools.sandbox import SandboxUnavailable
 
     sb = make_sandbox("bwrap")
+    probe = Path(tempfile.mkdtemp(prefix="synthloop-probe-"))
+    probe.chmod(0o755)
     try:
-        res = sb.run(["python", "-c", "import pytest; print('ok')"], workdir=_probe_dir())
+        res = sb.run(["python", "-c", "import pytest; print('ok')"], workdir=probe)
     except SandboxUnavailable as e:
         pytest.skip(f"bwrap sandbox unavailable here: {e}")
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
     if res.returncode != 0:
         pytest.skip(f"bwrap sandbox cannot run pytest here: {res.stderr[-300:]}")
     return sb
-
-
-def _probe_dir():
-    import tempfile
-    from pathlib import Path
-
-    d = Path(tempfile.mkdtemp(prefix="synthloop-probe-"))
-    d.chmod(0o755)
-    return d  # tiny; left in /tmp (it is chowned to the sandbox user)
 
 
 @pytest.fixture()

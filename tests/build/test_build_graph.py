@@ -43,6 +43,9 @@ SCRIPTS = {
         call("write_file", path="calc/strings.py", content="def shout(s):\n    return s.upper()\n"),
         call("write_file", path="tests/test_strings.py",
              content="from calc.strings import shout\n\n\ndef test_shout():\n    assert shout('ab') == 'AB'\n"),
+        call("write_file", path="tests/test_old.py", content="def test_old():\n    assert True\n"),
+        call("delete_file", path="tests/test_old.py"),  # refused: no reason
+        call("delete_file", path="tests/test_old.py", reason="duplicate of test_strings"),
         call("mark_complete", summary="calc.strings.shout upper-cases a string"),
     ],
     "cli": [
@@ -98,6 +101,10 @@ def test_three_instructions_two_parallel_and_a_fix_round(cfg, new_run, sandbox, 
     assert (out / "calc" / "cli.py").exists() and (out / "tests" / "test_cli.py").exists()
     assert summary["tests_passed"] == 3 and summary["tests_failed"] == 0 and summary["lint_errors"] == 0
     assert summary["loc"]["code"] == 8 and summary["loc"]["tests"] == 9
+    assert summary["test_changes"] == [{"kind": "test_deleted", "instruction": "strings", "path": "tests/test_old.py",
+                                        "change": "deletes the test file", "reason": "duplicate of test_strings"}]
+    strings_convo = director.seen["strings"][-1]
+    assert any(m.get("role") == "tool" and m["content"].startswith("ERROR: refused") for m in strings_convo)
 
     # the failing test went back to the same sub-agent, which fixed it on its second try
     core_convo = director.seen["core"][-1]

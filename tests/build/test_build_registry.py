@@ -36,7 +36,7 @@ def test_persisted_and_reloaded(tmp_path):
     path = tmp_path / "registry.json"
     reg = InstructionRegistry(path)
     reg.add(_plan())
-    reg.set_status("a", "running")
+    reg.begin("a")
     reg.set_status("a", "done", summary="ok")
     again = InstructionRegistry.load(path)
     assert [i.id for i in again.all()] == ["a", "b", "c", "d"]

@@ -88,3 +88,42 @@ def test_kill9_then_resume_does_not_redo_finished_instructions(open_tmp, sandbox
     info = json.loads((run_dir / "run.json").read_text())
     assert info["status"] == "done" and info["result"]["tests_passed"] == 2
     assert sorted(p.name for p in (run_dir / "workspace").iterdir()) == ["a.py", "b.py", "tests"]
+
+
+def test_kill9_during_a_parallel_batch_keeps_the_finished_worker(open_tmp, sandbox):
+    """Two instructions run in parallel; `fast` finishes, `slow` is busy when the process is killed. On resume
+    only `slow` runs again (LangGraph keeps the finished Send worker's result; the registry agrees)."""
+    from pathlib import Path
+
+    driver = str(Path(__file__).parent / "build_resume_driver.py")
+    runs = open_tmp / "runs"
+    proc = subprocess.Popen([sys.executable, driver, "start", str(runs)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        run_id = proc.stdout.readline().strip()
+        run_dir = runs / run_id
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read()[-2000:]
+            if (run_dir / "registry.json").exists():
+                reg = InstructionRegistry.load(run_dir / "registry.json")
+                ev = (run_dir / "events.jsonl").read_text()
+                if reg.get("fast").status == "done" and '"path": "sleeper.py"' in ev:
+                    time.sleep(0.5)
+                    break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("never reached: fast done while slow sleeps")
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert InstructionRegistry.load(run_dir / "registry.json").get("slow").status == "running"
+    res = subprocess.run([sys.executable, driver, "resume", str(runs), run_id], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    assert "ASKED slow,slow,slow PASSED 2" in res.stdout
+    reg = InstructionRegistry.load(run_dir / "registry.json")
+    assert reg.get("fast").attempts == 1 and reg.get("slow").attempts == 2
+    assert sorted(p.name for p in (run_dir / "workspace").iterdir()) == ["f.py", "s.py", "tests"]

@@ -67,7 +67,7 @@ def test_json_action_protocol_without_tool_calling(open_tmp, sandbox):
     replies = ['{"tool": "write_file", "args": {"path": "tests/test_a.py", "content": "' + TEST_OK.replace("\n", "\\n")
                + '"}}',
                "Sure! I will now finish.",  # no action: gets a protocol reminder
-               '```json\n{"tool": "mark_complete", "args": {"summary": "tests exist"}}\n```']
+               '```json\n{"name": "mark_complete", "summary": "tests exist"}\n```']  # flattened arguments
     model = RecordingModel(replies, capabilities=Capabilities(tools=False))
     events: list = []
     res = _agent(model, store, sandbox, events).run()

@@ -264,3 +264,39 @@ def test_extend_a_copy_of_this_projects_src_tree(cfg, new_run, sandbox, open_tmp
     assert patch.count("diff --git") == 2 and "+    def total_bytes(self) -> int:" in patch
     proc = subprocess.run(["git", "apply", "--check", "-"], input=patch, text=True, cwd=repo, capture_output=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_cli_build_run_repo_in_place(open_tmp, sandbox):
+    """The real command line in a subprocess (scripted preset): --repo … --in-place changes the repository only
+    after the tests pass; option mistakes are one-line errors."""
+    import os
+    import sys
+
+    from build_director import call, plan_reply
+
+    repo = make_repo(open_tmp / "repo")
+    script = open_tmp / "script.json"
+    script.write_text(json.dumps([
+        plan_reply([{"id": "neg", "instruction": "Add neg(a) to mylib.core with a test",
+                     "files": ["src/mylib/core.py", "tests/test_neg.py"]}]),
+        call("patch_file", path="src/mylib/core.py", edits=[
+            {"search": "    return a - b\n", "replace": "    return a - b\n\n\ndef neg(a):\n    return -a\n"}]),
+        call("write_file", path="tests/test_neg.py",
+             content="from mylib.core import neg\n\n\ndef test_neg():\n    assert neg(2) == -2\n"),
+        call("mark_complete", summary="mylib.core.neg(a)"),
+    ]))
+    cfg_file = open_tmp / "cfg.toml"
+    cfg_file.write_text(f'[model]\npreset = "scripted"\nscript = "{script}"\ncache = false\n[build]\nparallel = 1\n')
+    cli = [sys.executable, "-c", "from synthloop.cli import main; main()", "-c", str(cfg_file),
+           "--runs-dir", str(open_tmp / "runs")]
+    env = {"COLUMNS": "250", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+           **{k: v for k, v in os.environ.items() if k in ("HOME", "PYTHONPATH")}}
+    proc = subprocess.run([*cli, "build", "run", "--repo", str(repo), "--in-place", "Add neg."],
+                          capture_output=True, text=True, timeout=180, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 added, 1 modified, 0 deleted" in proc.stdout and "applied to the repository" in proc.stdout
+    assert "def neg(a)" in (repo / "src" / "mylib" / "core.py").read_text() and (repo / "tests" / "test_neg.py").exists()
+
+    bad = subprocess.run([*cli, "build", "run", "--in-place", "x"], capture_output=True, text=True, timeout=120, env=env)
+    assert bad.returncode != 0 and "--in-place needs --repo PATH" in bad.stderr + bad.stdout
+    assert not list((open_tmp / "runs").glob("*")) or len(list((open_tmp / "runs").glob("*-build-*"))) == 1

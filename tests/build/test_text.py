@@ -240,3 +240,40 @@ def test_text_run_end_to_end(cfg, new_run):
     t = summary["text"]
     assert t["missing"] == [] and t["words"] == sum(t["chapters"].values()) and t["chapters"]["advanced"] >= 100
     assert summary["tests_ok"] and summary["tests_passed"] == 3
+
+
+def test_cli_build_run_kind_text(open_tmp):
+    """The real command line in a subprocess, with the config's scripted preset."""
+    import os
+    import subprocess
+    import sys
+
+    outline = {"title": "Tea", "chapters": [
+        {"id": "leaves", "title": "Leaves", "brief": "Kinds of tea leaves.", "words": 100},
+        {"id": "brew", "title": "Brewing", "brief": "How to brew.", "words": 100, "depends_on": ["leaves"]}]}
+    script = open_tmp / "script.json"
+    script.write_text(json.dumps([
+        json.dumps(outline),
+        "# Leaves\n\nOolong is half-oxidised. " + words(100, "tea"),
+        json.dumps({"summary": "Kinds of leaves.", "entries": [
+            {"term": "Oolong", "kind": "term", "definition": "a half-oxidised tea"}]}),
+        "# Brewing\n\nBrew Oolong at 90 C. " + words(100, "water"),
+        json.dumps({"consistent": True, "issues": []}),
+        json.dumps({"summary": "Brewing.", "entries": []}),
+    ]))
+    cfg_file = open_tmp / "cfg.toml"
+    cfg_file.write_text(f'[model]\npreset = "scripted"\nscript = "{script}"\ncache = false\n[build]\nparallel = 1\n')
+    cli = [sys.executable, "-c", "from synthloop.cli import main; main()", "-c", str(cfg_file),
+           "--runs-dir", str(open_tmp / "runs")]
+    env = {"COLUMNS": "250", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+           **{k: v for k, v in os.environ.items() if k in ("HOME", "PYTHONPATH")}}
+    proc = subprocess.run([*cli, "build", "run", "--kind", "text", "Write a short guide to tea."],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "words in 2 chapters" in proc.stdout and "glossary: 1 entries" in proc.stdout
+    book = next((open_tmp / "runs").glob("*-build-*")) / "workspace" / "book.md"
+    assert "## Brewing" in book.read_text()
+
+    bad = subprocess.run([*cli, "build", "run", "--kind", "text", "--repo", str(open_tmp), "x"],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert bad.returncode != 0 and "cannot be combined with --kind text" in bad.stderr + bad.stdout

@@ -180,23 +180,32 @@ def test_huge_allocation_is_oom(sandbox: Sandbox, workdir: Path) -> None:
 def test_double_forked_grandchild_does_not_outlive_the_run(
     probe_sandbox: Sandbox, backend: str, workdir: Path, parent: str
 ) -> None:
+    """A setsid'd, double-forked grandchild writes a heartbeat file every 0.1 s; once the run has returned, the
+    heartbeat must stop (and no process of the sandbox uid may be left)."""
     code = (
         "import os, sys, time\n"
         "if os.fork() == 0:\n"
         "    os.setsid()\n"
         "    if os.fork() == 0:\n"
-        "        time.sleep(1.5)\n"
-        "        open('/work/escaped', 'w').write('alive')\n"
+        "        for i in range(600):\n"
+        "            with open('/work/beat.tmp', 'w') as fh:\n"
+        "                fh.write(str(i))\n"
+        "            os.replace('/work/beat.tmp', '/work/beat')\n"
+        "            time.sleep(0.1)\n"
         "        os._exit(0)\n"
         "    os._exit(0)\n"
-        "time.sleep(0.3)\n"
+        "time.sleep(0.5)\n"
         + ("while True:\n    pass\n" if parent == "hangs" else "print('parent done')\n")
     )
-    res = py(probe_sandbox, code, workdir, timeout_s=1)
-    assert res.timed_out == (parent == "hangs")
-    time.sleep(2.5)  # past the moment the grandchild would have written its marker
-    assert not (workdir / "escaped").exists()
-    assert wait_no_pids(PROBE_UID[backend]) == []
+    res = py(probe_sandbox, code, workdir, timeout_s=1.5)
+    assert res.timed_out == (parent == "hangs"), res
+    beat = workdir / "beat"
+    first = beat.read_text() if beat.exists() else None
+    assert first is not None, f"the grandchild never started: {res}"
+    time.sleep(1.0)  # ten heartbeats' time
+    assert beat.read_text() == first, "the grandchild is still alive after the run returned"
+    left = wait_no_pids(PROBE_UID[backend])
+    assert left == [], [Path(f"/proc/{p}/cmdline").read_bytes()[:200] for p in left if Path(f"/proc/{p}").exists()]
 
 
 def test_environment_is_clean(sandbox: Sandbox, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,3 +232,21 @@ def test_planted_symlinks_do_not_leak_ownership(sandbox: Sandbox, workdir: Path,
     assert again.ok
     assert target.read_text() == "host"
     assert os.stat(target).st_uid == 0 and os.stat(host_dir).st_uid == 0
+
+
+def test_bwrap_spawn_killed_during_startup_leaves_nothing(workdir: Path) -> None:
+    """A kill that lands while bwrap is still setting up (before its init arms --die-with-parent) must still end
+    the sandbox: SandboxProcess also kills the init whose pid bwrap reports on --info-fd."""
+    import random
+
+    uid = 61236
+    sb = make_backend("bwrap", uid=uid)
+    rng = random.Random(1)
+    for _ in range(30):
+        proc = sb.spawn(["python", "-c", "import time; time.sleep(60)"], workdir=workdir)
+        time.sleep(rng.uniform(0, 0.06))
+        proc.kill()
+        proc.wait(timeout=10)
+        for f in (proc.stdin, proc.stdout):
+            f.close()
+    assert wait_no_pids(uid) == []

@@ -162,9 +162,15 @@ class InstructionRegistry:
             raise RegistryError(f"unknown status {status!r}")
         it = self.get(iid)
         it.status = status
-        if status == "running":
-            it.attempts += 1
         if summary is not None:
             it.summary = summary
+        self.save()
+        return it
+
+    def begin(self, iid: str) -> Instruction:
+        """An attempt at the instruction starts now: status running, attempts + 1."""
+        it = self.get(iid)
+        it.status = "running"
+        it.attempts += 1
         self.save()
         return it

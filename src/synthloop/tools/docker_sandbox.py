@@ -272,12 +272,17 @@ class _ContainerProcess(subprocess.Popen):  # type: ignore[type-arg]
         )
 
     def kill(self) -> None:
-        self._remove()
         super().kill()
+        self._remove()
+        try:
+            self.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        time.sleep(0.3)  # a create/start the CLI sent just before it died may land after the first removal
+        self._remove()
 
     def terminate(self) -> None:
-        self._remove()
-        super().terminate()
+        self.kill()
 
 
 def _first_line(e: BaseException) -> str:

@@ -8,7 +8,6 @@ import socket
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,19 +139,24 @@ def probe_allocation(sb: Sandbox, wd: Path) -> tuple[bool, str]:
 
 
 def probe_escape(sb: Sandbox, wd: Path) -> tuple[bool, str]:
+    """A setsid'd double-forked grandchild keeps writing a heartbeat; after the run returns the beat must stop."""
     uid = _sandbox_uid(sb)
     baseline = set(_pids_of_uid(uid)) if uid is not None else set()
-    marker = f"escaped-{uuid.uuid4().hex[:8]}"
     code = (
         "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-        f"        time.sleep(1.5)\n        open('/work/{marker}', 'w').write('alive')\n        os._exit(0)\n"
-        "    os._exit(0)\ntime.sleep(0.3)\n"
+        "        for i in range(600):\n            open('/work/beat.tmp', 'w').write(str(i))\n"
+        "            os.replace('/work/beat.tmp', '/work/beat')\n            time.sleep(0.1)\n"
+        "        os._exit(0)\n    os._exit(0)\ntime.sleep(0.5)\n"
     )
     _py(sb, code, wd, timeout_s=5)
-    time.sleep(2.5)
+    beat = wd / "beat"
+    first = beat.read_text() if beat.exists() else None
+    time.sleep(1.0)
+    alive = first is not None and beat.read_text() != first
     left = _leftovers(uid, baseline)
-    alive = (wd / marker).exists()
-    return not alive and not left, "grandchild wrote its marker" if alive else f"{len(left)} processes left"
+    if first is None:
+        return False, "the grandchild never started (probe inconclusive)"
+    return not alive and not left, "grandchild still running" if alive else f"{len(left)} processes left"
 
 
 PROBES: dict[str, Callable[[Sandbox, Path], tuple[bool, str]]] = {

@@ -354,9 +354,8 @@ class ExtendSession:
             return self.baseline()
         self.save()
         stats = copy_repo(self.repo, self.original_dir, self.run_dir)
-        if not workspace.list():
-            DiskFileStore(self.original_dir).clone_to(workspace.root)
-            _open_up(workspace.root)
+        DiskFileStore(self.original_dir).clone_to(workspace.root)  # also redoes a copy cut short by a kill
+        _open_up(workspace.root)
         emit("repo_copied", repo=str(Path(self.repo).resolve()), **stats)
         from .checks import lint
 

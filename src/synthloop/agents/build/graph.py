@@ -114,6 +114,7 @@ def build_graph(env: BuildEnv) -> Any:
             it = env.registry.get(iid)
             if it.status in ("done", "failed"):  # finished before a kill: never redo it
                 return {"outcomes": [{"id": iid, "status": it.status, "summary": it.summary, "replayed": True}]}
+            it = env.registry.begin(iid)
             scratch = env.workspace.clone_to(env.scratch(iid))
             base = scratch.manifest()
         env.emit("instruction_started", instruction=iid, text=it.text, attempt=it.attempts)
@@ -292,6 +293,8 @@ def summarize(env: BuildEnv, acceptance: dict[str, Any], replans: int = 0) -> di
         "loc": acc.get("loc", lines_of_code(env.workspace)),
         "files": env.workspace.list(),
         "replans": replans,
+        "test_changes": [{k: e.get(k) for k in ("kind", "instruction", "path", "change", "reason")}
+                         for e in env.run.events() if e.get("kind") in ("test_deleted", "test_weakened")],
         "prompt_tokens": info.prompt_tokens, "completion_tokens": info.completion_tokens,
         "cost": round(info.cost, 6),
         "workspace": str(env.workspace.root),

@@ -13,7 +13,7 @@ from ...errors import UserError
 from ..model import Message, TruncatedOutput
 from . import prompts
 from .checks import CheckReport
-from .tools import TOOL_NAMES, ToolBox, openai_tools, tool_list_text
+from .tools import ToolBox, openai_tools, tool_list_text
 
 MAX_RESTARTS = 3
 LOOP_WINDOW = 6
@@ -140,7 +140,7 @@ class Subagent:
                 actions.append(Action(tc.name, args if isinstance(args, dict) else {}, tc.id, err))
             if not actions and choice.content:  # some servers leave the call in the text (<tool_call>{...})
                 action = _parse_json_action(choice.content)
-                if action is not None and action.name in TOOL_NAMES:
+                if action is not None:  # an unknown name gets "unknown tool; tools: ..." back
                     actions.append(action)
             return choice.to_message(), actions, choice.finish_reason
         content = choice.content or ""
@@ -299,7 +299,10 @@ def _parse_json_action(text: str) -> Action | None:
     if not isinstance(data, dict):
         return None
     name = data.get("tool") or data.get("name") or data.get("action")
-    args = data.get("args", data.get("arguments", {}))
+    if "args" in data or "arguments" in data:
+        args = data.get("args", data.get("arguments"))
+    else:  # small models often flatten: {"name": "write_file", "path": ..., "content": ...}
+        args = {k: v for k, v in data.items() if k not in ("tool", "name", "action")}
     if not isinstance(name, str):
         return None
     if isinstance(args, str):

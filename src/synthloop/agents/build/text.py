@@ -445,16 +445,20 @@ def assemble(store: DiskFileStore) -> dict[str, Any]:
 
 
 # -- hooks the control unit calls in text mode (env: agents.build.env.BuildEnv) --------------------------
-def plan(env: Any) -> tuple[list[Instruction], list[str]]:
-    """The outline from the planner model (structured call) → instructions; writes outline.json to the workspace."""
+def plan_steps(env: Any) -> Any:
+    """The outline from the planner model (structured call) as the control unit's Plan (chapter ids, files and
+    checked dependencies carry over unchanged); writes outline.json (titles, briefs, word targets) to the workspace."""
     from ..structured import complete_json
+    from .schema import Plan, PlanStep
 
     outline = complete_json(env.role("planner"), plan_messages(env.task(), max_chapters=env.cfg.build.max_instructions),
                             Outline, temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens)
     items, doc, notes = outline_instructions(outline, limit=env.cfg.build.max_instructions)
     if items:
         env.workspace.write("outline.json", json.dumps(doc, indent=2, ensure_ascii=False))
-    return items, notes
+    if notes:
+        env.emit("outline_notes", notes=notes)
+    return Plan(steps=[PlanStep(id=i.id, instruction=i.text, files=i.files, depends_on=i.deps) for i in items])
 
 
 def run_chapter(env: Any, it: Instruction, scratch: DiskFileStore) -> dict[str, Any]:

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from synthloop.arc.dsl.specialists.cellular import local_rules, rule_list
+from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
 from synthloop.arc.dsl.specialists.counting import classify_grid, classify_to_grid, counting, fill_like_input
 from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
-from synthloop.arc.dsl.specialists.layers import arrangement, cell_summary, layered, select_cell, symmetrize
+from synthloop.arc.dsl.specialists.layers import (
+    arrangement,
+    cell_summary,
+    count_scale,
+    layered,
+    select_cell,
+    symmetrize,
+)
 from synthloop.arc.dsl.specialists.motion import gravity, move_to_contact
-from synthloop.arc.dsl.specialists.symmetry import fill_regular
+from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
 from synthloop.arc.grid import ArcTask, Candidate
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -26,6 +33,8 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     cell_summary,
     fill_regular,
     symmetrize,
+    extend_pattern,
+    count_scale,
     crop_selected,
     counting,
     classify_grid,
@@ -35,6 +44,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     move_to_contact,
     rule_list,
     local_rules,
+    prepared_local_rules,
 ]
 
 __all__ = ["SPECIALISTS", "Specialist"]

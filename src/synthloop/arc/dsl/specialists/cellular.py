@@ -8,11 +8,13 @@ the input colour), then by whether the test inputs are fully covered, then by si
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from synthloop.arc.dsl.specialists.common import Timeout, check_deadline, make_candidate, same_shapes
 from synthloop.arc.dsl.specialists.features import FEATURES, OUT, FeatureMaps
-from synthloop.arc.grid import ArcTask, Candidate
+from synthloop.arc.grid import ArcTask, Candidate, as_grid
 
 _BASE = 64
 
@@ -338,3 +340,54 @@ def rule_list(task: ArcTask, deadline: float) -> list[Candidate]:
         meta={"n_rules": len(chosen)},
     )
     return [c] if c is not None and c.solves_train else []
+
+
+# ------------------------------------------------------------------------------------------------ prepared inputs
+
+def _preps(a: int, b: int) -> list[tuple[str, str, object]]:
+    def tile(g):
+        return np.tile(g, (a, b))
+
+    def scale(g):
+        return np.kron(g, np.ones((a, b), dtype=g.dtype))
+
+    def mirror(g):
+        h, w = g.shape
+        out = np.zeros((a * h, b * w), dtype=g.dtype)
+        for i in range(a):
+            for j in range(b):
+                blk = g[::-1] if i % 2 else g
+                out[i * h:(i + 1) * h, j * w:(j + 1) * w] = blk[:, ::-1] if j % 2 else blk
+        return out
+
+    return [("tile", f"tile the input {a}x{b}", tile), ("scale", f"scale the input up {a}x{b}", scale),
+            ("mirror_tile", f"tile the input {a}x{b} with mirrored copies", mirror)]
+
+
+def prepared_local_rules(task: ArcTask, deadline: float) -> list[Candidate]:
+    """For outputs a fixed multiple of the input: tile / scale / mirror-tile first, then learn a local rule."""
+    if not task.train or same_shapes(task):
+        return []
+    ratios = {(o.shape[0] / i.shape[0], o.shape[1] / i.shape[1]) for i, o in task.train}
+    if len(ratios) != 1:
+        return []
+    ra, rb = ratios.pop()
+    if ra != int(ra) or rb != int(rb) or ra * rb > 16:
+        return []
+    out: list[Candidate] = []
+    for name, text, prep in _preps(int(ra), int(rb)):
+        if time.monotonic() > deadline:
+            break
+        sub = ArcTask(task.id, [(as_grid(prep(np.asarray(i))), o) for i, o in task.train],
+                      [(as_grid(prep(np.asarray(i))), o) for i, o in task.test], task.source)
+        for spec in (rule_list, local_rules):
+            for c in spec(sub, deadline):
+                if not c.solves_train or c.meta.get("weak"):
+                    continue
+                c.program = f"{name}(x, {int(ra)}, {int(rb)}) |> {c.program}"
+                c.description = f"{text}, then {c.description}"
+                c.size += 2
+                out.append(c)
+        if out:
+            break
+    return out[:3]

@@ -452,3 +452,48 @@ def symmetrize(task: ArcTask, deadline: float) -> list[Candidate]:
             out.append(c)
             break
     return out
+
+
+def _scale_counts(g: np.ndarray) -> dict[str, int]:
+    bg = O.background_color(g)
+    return {
+        "colours": len(set(np.unique(g).tolist()) - {bg}),
+        "cells": int((g != bg).sum()),
+        "objects(c8)": len(O.extract(g, "c8")),
+        "background cells": int((g == bg).sum()),
+    }
+
+
+def count_scale(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = the input scaled up (or tiled) k times, k a learned count (colours, cells, objects)."""
+    if not task.train:
+        return []
+    ks = []
+    for i, o in task.train:
+        if o.shape[0] % i.shape[0] or o.shape[1] % i.shape[1]:
+            return []
+        k, k2 = o.shape[0] // i.shape[0], o.shape[1] // i.shape[1]
+        if k != k2 or k < 1:
+            return []
+        ks.append(k)
+    if len(set(ks)) < 2:
+        return []  # a fixed factor is the tiling specialist's job
+    counts = [_scale_counts(np.asarray(i)) for i, _ in task.train]
+    out = []
+    for name in counts[0]:
+        if not all(c[name] == k for c, k in zip(counts, ks, strict=True)):
+            continue
+        for how, op in (("scale", lambda g, k: np.kron(g, np.ones((k, k), dtype=g.dtype))),
+                        ("tile", lambda g, k: np.tile(g, (k, k)))):
+            def fn(g, name=name, op=op):
+                g = np.asarray(g)
+                k = _scale_counts(g)[name]
+                return None if k < 1 or k * max(g.shape) > 30 else op(g, k)
+
+            c = make_candidate(task, fn, family="layers", size=3, program=f"{how}_by_count(x, {name})",
+                               description=f"{how} the input by the number of {name}")
+            if c is not None and c.solves_train:
+                out.append(c)
+        if out:
+            break
+    return out

@@ -7,6 +7,7 @@ the repaired area.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -177,4 +178,69 @@ def fill_regular(task: ArcTask, deadline: float) -> list[Candidate]:
                 out.append(c)
     except Timeout:
         pass
+    return out
+
+
+def _learn_colour_map(pairs: list[tuple[np.ndarray, np.ndarray]]) -> dict[int, int] | None:
+    """A consistent cell-wise colour map taking each prediction to its target, or None."""
+    cmap: dict[int, int] = {}
+    for p, o in pairs:
+        if p.shape != o.shape:
+            return None
+        for a, b in zip(p.ravel().tolist(), o.ravel().tolist(), strict=True):
+            if cmap.setdefault(a, b) != b:
+                return None
+    return cmap
+
+
+def extend_pattern(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Output = a bigger canvas (learned ratio or fixed size) continuing the input's periodic pattern,
+    optionally followed by a learned colour map."""
+    if not task.train or any(o.shape[0] < i.shape[0] or o.shape[1] < i.shape[1] or o.shape == i.shape
+                             for i, o in task.train):
+        return []
+    ratios = {(o.shape[0] / i.shape[0], o.shape[1] / i.shape[1]) for i, o in task.train}
+    fixed = {o.shape for _, o in task.train}
+    sizers = []
+    if len(ratios) == 1:
+        ra, rb = ratios.pop()
+        sizers.append((f"ratio {ra:g}x{rb:g}", lambda g: (round(g.shape[0] * ra), round(g.shape[1] * rb))))
+    if len(fixed) == 1:
+        shape = fixed.pop()
+        sizers.append((f"size {shape[0]}x{shape[1]}", lambda g: shape))
+    out = []
+    for sname, sizer in sizers:
+        if time.monotonic() > deadline:
+            break
+
+        def grow(g, sizer=sizer):
+            g = np.asarray(g)
+            h, w = sizer(g)
+            if h < g.shape[0] or w < g.shape[1] or h > 30 or w > 30:
+                return None
+            canvas = np.full((h, w), -1, dtype=np.int64)
+            canvas[: g.shape[0], : g.shape[1]] = g
+            return _periodic_fill(canvas, -1)
+
+        preds = [grow(i) for i, _ in task.train]
+        if any(p is None for p in preds):
+            continue
+        cmap = _learn_colour_map([(p, np.asarray(o)) for p, (_, o) in zip(preds, task.train, strict=True)])
+        if cmap is None:
+            continue
+        identity = all(a == b for a, b in cmap.items())
+
+        def fn(g, grow=grow, cmap=cmap):
+            p = grow(g)
+            if p is None or any(int(v) not in cmap for v in np.unique(p)):
+                return None
+            return np.vectorize(cmap.get)(p)
+
+        c = make_candidate(task, fn, family="symmetry", size=3 + (not identity),
+                           program=f"extend_periodic(x, {sname})" + ("" if identity else f" |> recolour({cmap})"),
+                           description=f"continue the input's repeating pattern over a canvas of {sname}"
+                                       + ("" if identity else ", then recolour"))
+        if c is not None and c.solves_train:
+            out.append(c)
+            break
     return out
