@@ -176,3 +176,23 @@ def test_context_overflow_inside_a_build_restarts_the_instruction_keeping_files(
     restarts = [e for e in run.events() if e["kind"] == "context_restart"]
     assert len(restarts) == 1 and restarts[0]["instruction"] == "big"
     assert sorted(summary["files"]) == ["big1.py", "tests/test_big.py"]
+
+
+def test_run_that_failed_before_its_first_checkpoint_resumes_from_the_start(cfg, new_run, sandbox):
+    import pytest
+
+    from synthloop.agents.build_run import resume_run
+    from synthloop.agents.model import ModelError
+
+    run = new_run()
+    with pytest.raises(ModelError, match="model.script is empty"):  # the configured scripted model has no script
+        run_build(cfg, run, "Write a tiny calc package.", sandbox=sandbox)
+    assert json.loads((run.path / "run.json").read_text())["status"] == "failed"
+    director = Director(plan_reply([{"id": "only", "instruction": "x", "files": ["x.py", "tests/test_x.py"]}]), {
+        "only": [call("write_file", path="x.py", content="X = 1\n"),
+                 call("write_file", path="tests/test_x.py", content="from x import X\n\n\ndef test_x():\n    assert X\n"),
+                 call("mark_complete", summary="x.X")]})
+    run.reopen()
+    summary = resume_run(run, cfg, model=ScriptedModel(director.replies()), sandbox=sandbox, observer=lambda *a, **k: None)
+    assert summary["tests_passed"] == 1 and director.asked[0] == "plan"
+    assert json.loads((run.path / "run.json").read_text())["status"] == "done"

@@ -92,14 +92,17 @@ def test_loop_detection_injects_a_hint_and_raises_temperature(open_tmp, sandbox)
     store = DiskFileStore(open_tmp / "ws")
     store.write("a.py", "A = 1\n")
     same = call("read_file", path="a.py")
-    replies = [same, same, same, call("write_file", path="tests/test_a.py", content=TEST_OK),
+    two = {"tool_calls": [{"name": "read_file", "arguments": {"path": "a.py"}}, {"name": "list_files", "arguments": {}}]}
+    replies = [same, same, two, call("write_file", path="tests/test_a.py", content=TEST_OK),
                call("mark_complete", summary="done")]
     model = RecordingModel(replies)
     events: list = []
     res = _agent(model, store, sandbox, events).run()
     assert res.status == "done" and res.hints == 1
     assert ("loop_detected", {"action": "read_file", "count": 3, "hint": 1}) in events
-    assert "repeated the same action 3 times" in model.calls[3]["messages"][-1]["content"]
+    after = model.calls[3]["messages"]
+    assert "repeated the same action 3 times" in after[-1]["content"] and after[-1]["role"] == "user"
+    assert [m["role"] for m in after[-3:-1]] == ["tool", "tool"]  # the hint follows all of the turn's results
     assert model.temperatures[:3] == [0.2, 0.2, 0.2] and model.temperatures[3] > 0.2
 
 

@@ -9,7 +9,7 @@ import pytest
 from sandbox_helpers import make_backend, pids_of_uid
 
 from synthloop.tools.pool import CallResult, Job, WorkerPool, wall_limit
-from synthloop.tools.sandbox import Sandbox
+from synthloop.tools.sandbox import Sandbox, SandboxUnavailable
 
 ROT = "import numpy as np\ndef transform(grid):\n    return np.rot90(np.array(grid))\n"
 
@@ -223,6 +223,17 @@ def test_killed_and_closed_workers_leave_no_processes() -> None:
     while pids_of_uid(uid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert pids_of_uid(uid) == []
+
+
+def test_workers_that_cannot_start_are_reported_and_cleaned_up(new_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    scratch = new_dir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # the pool's scratch dir goes here
+    with pytest.raises(SandboxUnavailable, match="pool worker failed to start"):
+        with WorkerPool(make_backend("bwrap"), size=1, python="/usr/bin/false"):
+            pass
+    assert list(scratch.iterdir()) == []
 
 
 def test_closed_pool_refuses_work() -> None:

@@ -52,7 +52,10 @@ def resume_run(run: Run, cfg: Config, *, observer: Observer | None = None, model
         from .build.progress import ConsoleProgress
 
         observer = ConsoleProgress(Console(stderr=True))
-    return _execute(run, cfg, None, observer, model, sandbox)
+    from .graph_runner import has_checkpoint
+
+    inputs = None if has_checkpoint(run) else {"replans": 0}  # killed before the first checkpoint: start over
+    return _execute(run, cfg, inputs, observer, model, sandbox)
 
 
 def _execute(run: Run, cfg: Config, inputs: dict[str, Any] | None, observer: Observer, model: Any,

@@ -125,7 +125,11 @@ class WorkerPool:
     # ---- lifecycle --------------------------------------------------------------------------------------------
 
     def __enter__(self) -> WorkerPool:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()  # __exit__ will not run: kill what started and remove the scratch dir
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

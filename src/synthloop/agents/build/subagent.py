@@ -212,12 +212,15 @@ class Subagent:
                 else:
                     hint = 'Reply with exactly one JSON object: {"tool": "<name>", "args": {...}}.'
                 messages.append({"role": "user", "content": hint})
-                if self._looping(recent, sig, messages, res):
+                loop_hint = self._looping(recent, sig, res)
+                if loop_hint:
+                    messages.append({"role": "user", "content": loop_hint})
                     temperature = min(1.0, temperature + 0.3)
                 if res.hints > MAX_HINTS:
                     res.reason = "stuck: repeated the same reply despite hints"
                     return res
                 continue
+            pending: list[str] = []  # hints go after all tool results of this turn (the API requires it)
             for action in actions:
                 if action.error:
                     messages.append(self._result_message(action, f"ERROR: {action.error}"))
@@ -246,11 +249,14 @@ class Subagent:
                 self.emit("tool_call", tool=action.name, ok=not result.startswith("ERROR"))
                 messages.append(self._result_message(action, result))
                 recent.append(action.signature)
-                if self._looping(recent, action.signature, messages, res):
+                loop_hint = self._looping(recent, action.signature, res)
+                if loop_hint:
+                    pending.append(loop_hint)
                     temperature = min(1.0, temperature + 0.3)
-                if res.hints > MAX_HINTS:
-                    res.reason = f"stuck in a loop ({action.name} repeated despite hints)"
-                    return res
+            if res.hints > MAX_HINTS:
+                res.reason = "stuck in a loop (the same action repeated despite hints)"
+                return res
+            messages.extend({"role": "user", "content": h} for h in pending)
         report = self.check()  # out of steps: the work still counts if the checks pass
         res.checks = report.brief()
         self.emit("checks", **report.brief())
@@ -265,17 +271,17 @@ class Subagent:
         for a in actions[actions.index(done):]:
             messages.append(self._result_message(a, "ok"))
 
-    def _looping(self, recent: deque[str], sig: str, messages: list[Message], res: SubagentResult) -> bool:
-        """Same action LOOP_REPEATS times in the window → inject a hint (the caller raises the temperature)."""
+    def _looping(self, recent: deque[str], sig: str, res: SubagentResult) -> str:
+        """Same action LOOP_REPEATS times in the window → a hint to inject ('' if not looping); the caller
+        also raises the temperature."""
         count = sum(1 for s in recent if s == sig)
         if count < LOOP_REPEATS:
-            return False
+            return ""
         res.hints += 1
         recent.clear()
         name = sig.split(":", 1)[0]
         self.emit("loop_detected", action=name, count=count, hint=res.hints)
-        messages.append({"role": "user", "content": prompts.render("loop_hint", count=count, action=name)})
-        return True
+        return prompts.render("loop_hint", count=count, action=name)
 
 
 def _as_plain(m: Message) -> Message:

@@ -19,7 +19,7 @@ from synthloop.arc.dsl.specialists.layers import (
     select_cell,
     symmetrize,
 )
-from synthloop.arc.dsl.specialists.motion import gravity, move_to_contact
+from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
 from synthloop.arc.grid import ArcTask, Candidate
 
@@ -42,6 +42,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     fill_like_input,
     gravity,
     move_to_contact,
+    draw_rays,
     rule_list,
     local_rules,
     prepared_local_rules,

@@ -71,6 +71,11 @@ def _selectors() -> list[tuple[str, str, Callable[[list[O.Object]], O.Object | N
         sels.append((f"only:{name}", f"the only object that is {name}", only))
         sels.append((f"only_not:{name}", f"the only object that is not {name}",
                      lambda objs, pred=pred: only(objs, pred, False)))
+    for c in range(10):
+        def with_colour(objs, c=c):
+            hits = [o for o in objs if c in o.colors]
+            return hits[0] if len(hits) == 1 else None
+        sels.append((f"only_with_colour:{c}", f"the only object containing colour {c}", with_colour))
     return sels
 
 

@@ -160,3 +160,68 @@ def move_to_contact(task: ArcTask, deadline: float) -> list[Candidate]:
                 out.append(c)
     return out
 
+
+
+_RAY_DIRS = {"n": (-1, 0), "s": (1, 0), "w": (0, -1), "e": (0, 1),
+             "nw": (-1, -1), "ne": (-1, 1), "sw": (1, -1), "se": (1, 1)}
+
+
+def _cast(g: np.ndarray, plan: dict[int, tuple[str, ...]], stop: bool) -> np.ndarray:
+    """From every cell of each planned colour, paint rays over background cells; stop=True ends a ray at the
+    first non-background cell, else it passes under other colours."""
+    g = np.asarray(g)
+    bg = O.background_color(g)
+    out = np.array(g)
+    h, w = g.shape
+    for colour, dirs in plan.items():
+        rows, cols = np.nonzero(g == colour)
+        for r0, c0 in zip(rows.tolist(), cols.tolist(), strict=True):
+            for d in dirs:
+                dr, dc = _RAY_DIRS[d]
+                r, c = r0 + dr, c0 + dc
+                while 0 <= r < h and 0 <= c < w:
+                    if g[r, c] != bg:
+                        if stop:
+                            break
+                    else:
+                        out[r, c] = colour
+                    r, c = r + dr, c + dc
+    return out
+
+
+def draw_rays(task: ArcTask, deadline: float) -> list[Candidate]:
+    """Pixels of some colours shoot lines in learned directions to the border (or the first obstacle)."""
+    if not same_shapes(task) or not task.train:
+        return []
+    for i, o in task.train:
+        bg = O.background_color(i)
+        if np.any((i != bg) & (i != o)) or np.array_equal(i, o):
+            return []  # only background cells may change
+    colours = sorted(set.intersection(*[{int(v) for v in np.unique(i)} for i, _ in task.train])
+                     - {O.background_color(task.train[0][0])})
+    out = []
+    for stop in (True, False):
+        if time.monotonic() > deadline:
+            break
+        plan: dict[int, tuple[str, ...]] = {}
+        for colour in colours:
+            on = []
+            for d in _RAY_DIRS:
+                single = {colour: (d,)}
+                if all(np.all(o[_cast(i, single, stop) != i] == colour) for i, o in task.train):
+                    on.append(d)  # every cell this ray paints is that colour in the output
+            if on:
+                plan[colour] = tuple(on)
+        if not plan:
+            continue
+        def fn(g, plan=plan, stop=stop):
+            return _cast(g, plan, stop)
+
+        text = "; ".join(f"colour {c} toward {'/'.join(ds)}" for c, ds in plan.items())
+        c = make_candidate(task, fn, family="motion", size=3, program=f"rays({plan}, stop_at_obstacles={stop})",
+                           description=f"draw lines from the pixels to the edge ({text})"
+                                       + (", stopping at other colours" if stop else ""))
+        if c is not None and c.solves_train:
+            out.append(c)
+            break
+    return out
