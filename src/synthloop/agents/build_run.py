@@ -25,19 +25,39 @@ def check_out_dir(out: str | Path | None) -> None:
         raise UserError(f"--out {out}: exists and is not an empty directory")
 
 
+def check_mode(kind: str, repo: str | Path | None, in_place: bool, plan_file: str | Path | None = None) -> None:
+    """One-line errors for option combinations that make no sense."""
+    if kind not in ("code", "text"):
+        raise UserError(f"--kind {kind}: use code or text")
+    if kind == "text" and repo is not None:
+        raise UserError("--repo extends a code repository; it cannot be combined with --kind text")
+    if kind == "text" and plan_file is not None:
+        raise UserError("--plan is for code builds; text builds plan their own chapters")
+    if in_place and repo is None:
+        raise UserError("--in-place needs --repo PATH")
+    if repo is not None and not Path(repo).is_dir():
+        raise UserError(f"--repo {repo}: not a directory")
+
+
 def run_build(cfg: Config, run: Run, task: str, plan_file: str | Path | None = None, out: str | Path | None = None,
-              *, observer: Observer = quiet, model: Any = None, sandbox: Any = None) -> dict[str, Any]:
+              *, observer: Observer = quiet, model: Any = None, sandbox: Any = None, kind: str = "code",
+              repo: str | Path | None = None, in_place: bool = False) -> dict[str, Any]:
     """Start a build in `run`. `model`/`sandbox` default to the configured ones (tests pass fakes at the model
-    boundary only). Returns the run summary."""
+    boundary only). kind "text" writes a long-form document (chapters; build/text.py); `repo` extends an existing
+    repository (a copy of it; `in_place` also applies the result there once the tests pass; build/extend.py).
+    Returns the run summary."""
     if not task.strip():
         raise UserError("the task is empty")
+    check_mode(kind, repo, in_place, plan_file)
     check_out_dir(out)
     atomic_write(run.path / "task.md", task)
     if plan_file is not None:
         from .build.schema import read_plan_file
 
         atomic_write(run.path / "user_plan.json", read_plan_file(plan_file).model_dump_json(indent=2))
-    atomic_write(run.path / "build.json", json.dumps({"out": str(Path(out).resolve()) if out else None}))
+    atomic_write(run.path / "build.json", json.dumps({"out": str(Path(out).resolve()) if out else None, "kind": kind,
+                                                      "repo": str(Path(repo).resolve()) if repo else None,
+                                                      "in_place": bool(in_place)}))
     return _execute(run, cfg, {"replans": 0}, observer, model, sandbox)
 
 
@@ -94,9 +114,26 @@ def _execute_inner(run: Run, cfg: Config, inputs: dict[str, Any] | None, observe
             python = str(installer.python) if installer is not None else cfg.sandbox.python
             sandbox = make_sandbox(cfg.sandbox.backend, python=python, uid=cfg.sandbox.uid,
                                    image=cfg.sandbox.docker_image)
-        env = BuildEnv(run, cfg, model, sandbox, observer, installer=installer)
+        meta = json.loads((run.path / "build.json").read_text()) if (run.path / "build.json").exists() else {}
+        session = None
+        if meta.get("repo"):
+            from .build.extend import ExtendSession
+
+            session = ExtendSession(run.path, meta["repo"], bool(meta.get("in_place")))
+        env = BuildEnv(run, cfg, model, sandbox, observer, installer=installer, mode=meta.get("kind") or "code",
+                       extend=session)
+        if session is not None:  # copy-in and the baseline test run (once; a resumed run reuses both)
+            session.prepare(env.workspace, sandbox, timeout_s=cfg.build.test_timeout_s, emit=env.emit)
         state = run_graph(build_graph(env), run, inputs, recursion_limit=RECURSION_LIMIT)
         summary = state.get("summary") or summarize(env, state.get("acceptance") or {})
+        if env.mode == "text":  # glossary.json/md and book.md from the final chapters
+            from .build.text import assemble
+
+            summary["text"] = assemble(env.workspace)
+        if session is not None:  # changes.patch; --in-place applies only when the final tests pass
+            summary["extend"] = session.finish(env.workspace, bool(summary["tests_ok"]))
+        if env.mode == "text" or session is not None:
+            atomic_write(run.path / "summary.json", json.dumps(summary, indent=2))
     out = json.loads((run.path / "build.json").read_text()).get("out") if (run.path / "build.json").exists() else None
     if out:
         check_out_dir(out)
@@ -107,5 +144,8 @@ def _execute_inner(run: Run, cfg: Config, inputs: dict[str, Any] | None, observe
     run.finish("done", result={
         "instructions_done": counts.get("done", 0), "instructions_failed": counts.get("failed", 0),
         "tests_passed": summary["tests_passed"], "tests_failed": summary["tests_failed"],
-        "lint_errors": summary["lint_errors"], "loc": summary["loc"].get("total", 0), "out": out or ""})
+        "lint_errors": summary["lint_errors"], "loc": summary["loc"].get("total", 0), "out": out or "",
+        **({"words": summary["text"]["words"]} if "text" in summary else {}),
+        **({"patch": summary["extend"]["patch"], "applied": summary["extend"]["applied"]}
+           if "extend" in summary else {})})
     return summary

@@ -64,13 +64,14 @@ def ray_map(fn: Callable[[Any], Any], items: Iterable[Any], *, address: str | No
         opts: dict[str, Any] = {"num_cpus": num_cpus, "max_retries": 0}
         if memory_mb > 0:
             opts["memory"] = memory_mb * 1024 * 1024
-        remote = ray.remote(fn).options(**opts)
+        remote = ray.remote(_apply).options(**opts)
+        fn_ref = ray.put(fn)  # shipped once; any picklable callable (function, lambda, partial)
         todo = iter(enumerate(items))
         running: dict[Any, int] = {}
         try:
             while True:
                 for index, item in todo:
-                    running[remote.remote(item)] = index
+                    running[remote.remote(fn_ref, item)] = index
                     if len(running) >= in_flight:
                         break
                 if not running:
@@ -82,6 +83,11 @@ def ray_map(fn: Callable[[Any], Any], items: Iterable[Any], *, address: str | No
         finally:
             for ref in running:
                 ray.cancel(ref, force=True)
+
+
+def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
+    """The Ray task body of ray_map."""
+    return fn(item)
 
 
 def _get(ray: Any, ref: Any) -> Any:

@@ -34,10 +34,17 @@ def run_cmd(
     max_instructions: Annotated[int | None, typer.Option("--max-instructions", help="Cap on planned instructions.")] = None,
     allow_install: Annotated[bool, typer.Option("--allow-install", help="Install the generated requirements.txt "
                                                 "into a per-run venv (wheels only; tests still run sandboxed).")] = False,
+    kind: Annotated[str, typer.Option("--kind", help="code (a codebase) | text (a long-form Markdown document: "
+                                      "chapters, glossary, consistency and length checks, book.md).")] = "code",
+    repo: Annotated[Path | None, typer.Option("--repo", help="Extend this existing repository: the run works on a "
+                                              "copy (baseline tests first; result also as runs/<id>/changes.patch).",
+                                              show_default=False)] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="With --repo: apply the changes to the repository "
+                                           "itself, only after the run's tests pass.")] = False,
 ) -> None:
     """Generate a codebase for TASK: plan → sub-agents per instruction (tests in the sandbox) → acceptance."""
     from ..agents.build.progress import ConsoleProgress
-    from ..agents.build_run import check_out_dir, run_build
+    from ..agents.build_run import check_mode, check_out_dir, run_build
 
     if (task is None) == (file is None):
         raise UserError("give the task either as an argument or with -f FILE (exactly one)")
@@ -49,11 +56,13 @@ def run_cmd(
     if plan is not None and not plan.is_file():
         raise UserError(f"plan file not found: {plan}")
     check_out_dir(out)
+    check_mode(kind, repo, in_place, plan)
     cfg = get_config(ctx, **{"model.preset": model, "build.max_instructions": max_instructions,
                              "build.allow_install": True if allow_install else None})
     run = start_run(cfg, "build", params={"task": (task or "")[:300], "out": str(out) if out else None,
                                           "plan": str(plan) if plan else None})
-    summary = run_build(cfg, run, task or "", plan_file=plan, out=out, observer=ConsoleProgress(err_console))
+    summary = run_build(cfg, run, task or "", plan_file=plan, out=out, observer=ConsoleProgress(err_console),
+                        kind=kind, repo=repo, in_place=in_place)
     _print_summary(run.id, summary)
 
 
@@ -69,6 +78,16 @@ def _print_summary(run_id: str, s: dict) -> None:
                   f"LOC: {s['loc'].get('code', 0)} code + {s['loc'].get('tests', 0)} tests · tokens: "
                   f"{s['prompt_tokens'] + s['completion_tokens']} · cost: ${s['cost']:.4f}", highlight=False)
     console.print(f"codebase: {s.get('out') or s['workspace']}", highlight=False)
+    if "text" in s:
+        t = s["text"]
+        console.print(f"document: {s['workspace']}/book.md · {t['words']} words in {len(t['chapters'])} chapters · "
+                      f"glossary: {t['glossary_entries']} entries" + (f" · missing: {', '.join(t['missing'])}"
+                                                                      if t["missing"] else ""), highlight=False)
+    if "extend" in s:
+        e = s["extend"]
+        console.print(f"changes: {len(e['added'])} added, {len(e['modified'])} modified, {len(e['deleted'])} deleted "
+                      f"· patch: {e['patch']}" + (" · applied to the repository" if e["applied"] else "")
+                      + (f" · {e['not_applied']}" if e.get("not_applied") else ""), highlight=False)
 
 
 @app.command("eval")

@@ -88,8 +88,11 @@ def static_check(code: str) -> str:
 
 def evaluate_design(code: str, domain: Domain, items: list[Item], *, sandbox: Any, model: Any, workdir: Path,
                     settings: EvalSettings, log_path: Path | None = None,
-                    on_item: Callable[[ItemOutcome], None] | None = None) -> EvalResult:
+                    on_item: Callable[[ItemOutcome], None] | None = None, item_executor: Any = None) -> EvalResult:
     """Run `code` on every item `settings.repeats` times; failures score 0 with their error recorded.
+
+    `item_executor` (optional, e.g. meta_search.ray_items.RayItems) runs the items elsewhere instead of in
+    `settings.workers` local threads: `.run(code, domain, jobs, settings)` yields (job index, ItemOutcome).
 
     Raises BudgetExceeded when the run's budget ran out during the evaluation (its results would be partial)."""
     outcomes: list[ItemOutcome] = []
@@ -97,6 +100,8 @@ def evaluate_design(code: str, domain: Domain, items: list[Item], *, sandbox: An
     if problem:
         outcomes = [ItemOutcome(item_id=it.id, repeat=r, error=problem)
                     for r in range(settings.repeats) for it in items]
+    elif item_executor is not None:
+        outcomes = _run_elsewhere(item_executor, code, domain, items, settings, on_item)
     else:
         design_dir = prepare_design_dir(workdir / "design", code, domain.helper_files())
         lock = threading.Lock()
@@ -135,6 +140,23 @@ def evaluate_design(code: str, domain: Domain, items: list[Item], *, sandbox: An
                       errors=errors, timeouts=sum(o.timed_out for o in outcomes),
                       calls=sum(o.calls for o in outcomes), repeats=settings.repeats,
                       traceback=next((o.traceback for o in outcomes if o.traceback), ""))
+
+
+def _run_elsewhere(executor: Any, code: str, domain: Domain, items: list[Item], settings: EvalSettings,
+                   on_item: Callable[[ItemOutcome], None] | None) -> list[ItemOutcome]:
+    """The items through `executor` (see evaluate_design); answers are scored here as they stream in."""
+    jobs = [(r, it) for r in range(settings.repeats) for it in items]
+    outcomes: list[Any] = [None] * len(jobs)
+    for i, out in executor.run(code, domain, jobs, settings):
+        if out.ok:
+            try:
+                out.score = float(domain.score(jobs[i][1], out.answer))
+            except (ValueError, TypeError) as e:
+                out.score, out.error = 0.0, f"bad answer: {e}"
+        if on_item is not None:
+            on_item(out)
+        outcomes[i] = out
+    return outcomes
 
 
 def run_parallel(fn: Callable[[Any], Any], jobs: list[Any], workers: int) -> list[Any]:

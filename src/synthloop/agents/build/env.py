@@ -25,6 +25,8 @@ class BuildEnv:
     sandbox: Any
     observer: Observer = quiet
     installer: Any = None  # install.Installer when --allow-install
+    mode: str = "code"  # code | text (chapters instead of modules; see build/text.py)
+    extend: Any = None  # extend.ExtendSession when changing an existing repository (--repo)
     lock: threading.RLock = field(default_factory=threading.RLock)
     registry: InstructionRegistry = field(init=False)
     workspace: DiskFileStore = field(init=False)
@@ -58,6 +60,12 @@ class BuildEnv:
 
     def check(self, store: DiskFileStore) -> Any:
         """Syntax check + (requirements install) + the whole test suite in the sandbox."""
+        if self.mode == "text":  # acceptance: every chapter written, within its length bounds
+            from .text import document_check
+
+            return document_check(store)
+        if self.extend is not None:  # the repository's tests, judged against the baseline
+            return self.extend.check(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s)
         from .checks import run_checks
 
         return run_checks(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s,

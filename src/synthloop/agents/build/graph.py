@@ -60,7 +60,11 @@ def build_graph(env: BuildEnv) -> Any:
         with env.lock:
             if len(env.registry):
                 return {}
-        if env.plan_path.exists():
+        if env.mode == "text":  # chapters as instructions (build/text.py); also writes outline.json
+            from .text import plan_steps
+
+            plan_obj, source, origin = plan_steps(env), "model", "plan"
+        elif env.plan_path.exists():
             plan_obj, source = Plan.model_validate_json(env.plan_path.read_text()), "user plan"
             origin = "user"
         else:
@@ -68,6 +72,10 @@ def build_graph(env: BuildEnv) -> Any:
 
             msgs = [{"role": "system", "content": prompts.render("plan", max_instructions=bcfg.max_instructions)},
                     {"role": "user", "content": "# Task\n" + env.task()}]
+            if env.extend is not None:  # the change request with a map of the existing repository
+                from .extend import plan_messages
+
+                msgs = plan_messages(env)
             plan_obj = complete_json(env.role("planner"), msgs, Plan, temperature=env.cfg.model.temperature,
                                      max_tokens=env.cfg.model.max_tokens)
             source, origin = "model", "plan"
@@ -152,8 +160,13 @@ def build_graph(env: BuildEnv) -> Any:
         failed = [it.id for it in env.registry.all() if it.status == "failed"]
         full = {"round": rnd, "checks": report_dict(rep), "lint": lint_rep, "loc": lines_of_code(env.workspace),
                 "failed_instructions": failed}
+        if env.mode == "text":  # glossary.json/md and book.md in the file store, from the chapters so far
+            from .text import assemble
+
+            full["text"] = assemble(env.workspace)
         atomic_write(env.run.path / f"acceptance-{rnd}.json", json.dumps(full, indent=2))
-        ok = rep.ok and not failed and not lint_rep.get("errors")
+        allowed = env.extend.baseline_lint_errors() if env.extend is not None else 0  # extend: add none
+        ok = rep.ok and not failed and (lint_rep.get("errors") or 0) <= allowed
         brief = {"round": rnd, "ok": ok, "passed": rep.passed, "failed": rep.failed + rep.errors,
                  "lint_errors": lint_rep.get("errors"), "failed_instructions": failed}
         env.emit("acceptance", **brief)
@@ -171,6 +184,15 @@ def build_graph(env: BuildEnv) -> Any:
         with env.lock:
             if any(it.origin == origin for it in env.registry.all()):  # re-run after a kill: already added
                 return {"replans": rnd}
+        if env.mode == "text":  # re-planning for text: retry the failed chapters (no model call)
+            from .text import retry_instructions
+
+            with env.lock:
+                items = retry_instructions(env.registry, rnd)
+                if items:
+                    env.registry.add(items)
+            env.emit("replan", round=rnd, added=len(items), notes=[], ids=[i.id for i in items])
+            return {"replans": rnd}
         acc = json.loads((env.run.path / f"acceptance-{rnd - 1}.json").read_text())
         report = _acceptance_text(acc, env)
         listing = "\n".join(f"- {it.id} [{it.status}] {it.text[:120]} — {it.summary[:160]}" for it in env.registry.all())
@@ -214,6 +236,10 @@ def build_graph(env: BuildEnv) -> Any:
 
 def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, foreign: list[str]) -> dict[str, Any]:
     """Run the instruction's sub-agent on its scratch copy; return a plain outcome dict."""
+    if env.mode == "text":  # a chapter: draft → length and consistency checks → revise → glossary notes
+        from .text import run_chapter
+
+        return run_chapter(env, it, scratch)
     bcfg = env.cfg.build
     reg = env.registry
     deps = []
@@ -224,6 +250,11 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
         dep_files = [f for d in it.deps for f in reg.get(d).files]
     brief = Brief(task=env.task(), instruction_id=it.id, instruction=it.text, owned=it.files, foreign=foreign,
                   dependencies=deps, relevant=list(dict.fromkeys(it.files + dep_files)))
+    if env.extend is not None:  # an existing repository: a map of it instead of every file
+        from .extend import brief_context
+
+        brief.task, extra = brief_context(env, it, scratch)
+        brief.relevant = list(dict.fromkeys(brief.relevant + extra))
 
     def emit(kind: str, **data: Any) -> None:
         env.emit(kind, instruction=it.id, **data)
