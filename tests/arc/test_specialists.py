@@ -10,18 +10,20 @@ import pytest
 from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists import SPECIALISTS
-from synthloop.arc.dsl.specialists.cellular import local_rules, rule_list
+from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
 from synthloop.arc.dsl.specialists.counting import classify_grid, counting
 from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
 from synthloop.arc.dsl.specialists.layers import (
     arrangement,
     cell_summary,
+    count_scale,
     find_separators,
     layered,
     select_cell,
+    symmetrize,
 )
-from synthloop.arc.dsl.specialists.motion import gravity, move_to_contact
-from synthloop.arc.dsl.specialists.symmetry import fill_regular
+from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
+from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
 from synthloop.arc.grid import ArcTask, as_grid
 
 # --------------------------------------------------------------------------------------------------- objects.py
@@ -114,7 +116,8 @@ def test_labelling_is_fast_enough():
 # --------------------------------------------------------------------------------------------------- specialists
 
 IDS = ["00d62c1b", "007bbfb7", "0520fde7", "1c786137", "28bf18c6", "3631a71a", "05f2a901", "1e0a9b12", "6150a2bd",
-       "1fad071e", "0ca9ddb6", "46442a0e", "662c240a", "6773b310", "445eab21", "44f52bb0", "746b3537", "d631b094"]
+       "1fad071e", "0ca9ddb6", "46442a0e", "662c240a", "6773b310", "445eab21", "44f52bb0", "746b3537", "d631b094",
+       "ea786f4a", "496994bd", "963e52fc", "ac0a08a4", "10fcaaa3"]
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +155,11 @@ def _right(task: ArcTask, cands) -> bool:
         (counting, "d631b094"),  # a bar as long as the number of coloured cells
         (classify_grid, "44f52bb0"),  # 1 when the grid is symmetric, else 7
         (crop_content, "746b3537"),  # merge runs of identical rows / columns
+        (draw_rays, "ea786f4a"),  # diagonal lines from the centre pixel
+        (symmetrize, "496994bd"),  # mirror the top rows onto the bottom
+        (extend_pattern, "963e52fc"),  # continue the stripes over a canvas twice as wide
+        (count_scale, "ac0a08a4"),  # scale up by the number of colours
+        (prepared_local_rules, "10fcaaa3"),  # tile 2x2, then a local rule adds the diagonal 8s
     ],
 )
 def test_specialist_solves_real_task(tasks, spec, task_id):
@@ -176,6 +184,11 @@ def test_specialist_solves_real_task(tasks, spec, task_id):
         (select_cell, "1c786137"),  # no separator partition
         (classify_grid, "0520fde7"),  # output has several colours
         (counting, "00d62c1b"),  # same shape: nothing to count
+        (draw_rays, "0ca9ddb6"),  # the new cells are not lines to the border
+        (symmetrize, "00d62c1b"),
+        (extend_pattern, "007bbfb7"),  # the fractal is not a continued period
+        (count_scale, "007bbfb7"),  # a fixed factor: not a count-driven scale
+        (prepared_local_rules, "46442a0e"),  # rotated copies are not a tiling plus a local rule
     ],
 )
 def test_specialist_does_not_claim_unrelated_task(tasks, spec, task_id):

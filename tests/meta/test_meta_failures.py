@@ -60,3 +60,19 @@ def test_invalid_proposals_skip_the_generation(reachable_dir, sandbox):
     assert len(failed) == 1 and failed[0]["generation"] == 1
     # three tries, each with complete_json's repair round
     assert sum(1 for c in model.inner.calls if "researcher" in c["messages"][0]["content"]) == 6
+
+
+def test_truncated_proposal_skips_the_generation_without_retries(reachable_dir, sandbox):
+    cfg, run = _new_run(reachable_dir(), generations=1)
+
+    def reply(messages):
+        if "researcher in agentic systems" in messages[0]["content"]:
+            return {"content": '{"thought": "a very long thought that never ends', "finish_reason": "length"}
+        return design_reply(messages)
+
+    model = MeteredModel(ScriptedModel([reply] * 100), run=run)
+    run_search(run, cfg, model=model, meta_model=model.with_role("meta"), sandbox=sandbox)
+    saved = json.loads((run.path / "proposals" / "gen001.json").read_text())
+    assert "max_tokens" in saved["error"]
+    assert sum(1 for c in model.inner.calls if "researcher" in c["messages"][0]["content"]) == 1
+    assert [r.id for r in Archive(run.path / "archive.jsonl").designs()] == ["seed-cot"]

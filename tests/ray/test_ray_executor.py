@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -312,3 +313,52 @@ def test_importing_the_ray_modules_does_not_import_ray():
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- meta evaluation: design items as Ray tasks
+
+ROT180 = "def transform(grid):\n    return [list(row[::-1]) for row in grid[::-1]]\n"
+ASKER = ('def forward(task):\n    reply = ask("Solve the task.", [task], fields=["code"])\n'
+         '    return task.finish(reply.code)\n')
+
+
+def test_meta_design_items_on_ray_score_like_local_threads(tmp_path):
+    import tempfile
+
+    from synthloop.agents.metered import MeteredModel
+    from synthloop.agents.scripted import ScriptedModel
+    from synthloop.meta_search.domains.arc import ArcDomain
+    from synthloop.meta_search.evaluate import EvalSettings, evaluate_design
+    from synthloop.meta_search.ray_items import RayItems
+    from synthloop.tools.factory import make_sandbox
+    from synthloop.tools.sandbox import SandboxUnavailable
+
+    sandbox = make_sandbox("bwrap")
+    try:
+        sandbox.ensure_ready()
+    except SandboxUnavailable as e:
+        pytest.skip(f"the bwrap sandbox cannot run here: {e}")
+    split = tmp_path / "split.json"
+    split.write_text(json.dumps({"validation": ["6150a2bd", "ed36ccf7", "3c9b0459"], "test": []}))
+    domain = ArcDomain(split_file=str(split))
+    items = domain.tasks("validation")
+    reply = json.dumps({"code": ROT180})
+    settings = EvalSettings(timeout_s=20, workers=2)
+    with tempfile.TemporaryDirectory() as work:
+        os.chmod(work, 0o755)
+        local = evaluate_design(ASKER, domain, items, sandbox=sandbox, model=MeteredModel(ScriptedModel([reply] * 3)),
+                                workdir=Path(work), settings=settings)
+    assert local.scores == [1.0, 0.0, 1.0] and local.errors == {}  # rotate 180 is right for 2 of the 3
+
+    script = tmp_path / "replies.json"
+    script.write_text(json.dumps([reply] * 3))
+    cfg, run = make_run(tmp_path, **{"model.preset": "scripted", "model.script": str(script)})
+    seen = []
+    with open_gateway(cfg, run) as gw:
+        on_ray = evaluate_design(ASKER, domain, items, sandbox=None, model=gw.model, workdir=run.path / "work",
+                                 settings=settings, on_item=seen.append,
+                                 item_executor=RayItems(gw.model, {"backend": "bwrap"}, in_flight=2))
+    assert on_ray.scores == local.scores and on_ray.errors == {} and on_ray.calls == 3
+    assert sorted(o.item_id for o in seen) == sorted(it.id for it in items)
+    assert sum(e["kind"] == "model_call" for e in run.events()) == 3  # through the one gateway
+    assert not (run.path / "work").exists()  # the items ran in the workers' own temporary dirs

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..agents.model import InvalidOutput, Message, TruncatedOutput
+from ..agents.model import InvalidOutput, Message
 from ..agents.structured import complete_json
 from .archive import DesignRecord, selection_key
 from .domains.base import prompt_text
@@ -143,15 +143,15 @@ class MetaAgent:
         return [{"role": "system", "content": prompt_text("meta_system.md")}, {"role": "user", "content": user}]
 
     def _ask(self, messages: list[Message]) -> Proposal:
-        """complete_json with its repair round; a reply still invalid (or cut at max_tokens) is asked again as
-        a fresh sample, up to `tries` times, before the error is raised."""
+        """complete_json with its repair round; a reply still invalid is asked again as a fresh sample, up to
+        `tries` times. A reply cut at max_tokens is not retried (it would most likely be cut again)."""
         indexed = "sample_index" in inspect.signature(self.model.complete).parameters
         for attempt in range(self.tries):
             kw: dict[str, Any] = {"sample_index": attempt} if attempt and indexed else {}
             try:
                 return complete_json(self.model, messages, Proposal, temperature=self.temperature,
                                      max_tokens=self.max_tokens, **kw)
-            except (InvalidOutput, TruncatedOutput):
+            except InvalidOutput:
                 if attempt == self.tries - 1:
                     raise
         raise AssertionError("unreachable")

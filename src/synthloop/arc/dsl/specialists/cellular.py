@@ -29,7 +29,7 @@ _SINGLE = (
     *[f"{m}_{p}" for m in ("c4", "c8", "m8") for p in (
         "size", "holes", "touches_border", "shape_count", "color_count", "is_rectangle", "symmetric", "size_rank",
         "size_rank_asc", "size_ext", "height_ext", "width_ext")],
-    "m8_n_colors", "m8_obj_colour", "c8_obj_colour",
+    "m8_n_colors", "m8_obj_colour", "c8_obj_colour", "m8_minor_colour",
 )
 
 FEATURE_SETS: list[tuple[str, ...]] = [

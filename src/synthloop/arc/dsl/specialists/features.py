@@ -241,3 +241,25 @@ for _mode in ("c4", "m8"):
     FEATURES[f"{_mode}_edge"] = lambda f, m=_mode: _obj_edge(f, m)
     FEATURES[f"{_mode}_rel_r2"] = lambda f, m=_mode: _obj_rel(f, m, 0, 2)
     FEATURES[f"{_mode}_rel_c2"] = lambda f, m=_mode: _obj_rel(f, m, 1, 2)
+
+
+
+def _minor_colour(objs: list[O.Object]) -> list[int]:
+    """Each object's least frequent colour (its majority colour when single-coloured)."""
+    out = []
+    for o in objs:
+        cnt = np.bincount(o.values.astype(np.int64), minlength=10).astype(float)
+        cnt[cnt == 0] = np.inf
+        out.append(int(np.argmin(cnt)))
+    return out
+
+
+def _obj_colour_map(f: FeatureMaps, mode: str, fn: Callable[[list[O.Object]], list[int]]) -> np.ndarray:
+    """A colour-valued object feature: the colour on object cells, OUT on the background."""
+    v = f.obj_feature(mode, fn)
+    return np.where(v == 0, OUT, v - 1)
+
+
+FEATURES["m8_minor_colour"] = lambda f: _obj_colour_map(f, "m8", _minor_colour)
+for _mode in ("c4", "c8", "m8"):
+    FEATURES[f"{_mode}_obj_colour"] = lambda f, m=_mode: _obj_colour_map(f, m, lambda objs: [o.color for o in objs])
