@@ -97,15 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as e:
         print(f"synthloop serve: {e}", file=sys.stderr, flush=True)
         return 2
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # until now SIGTERM simply killed us mid-load
+    # Exit at once on SIGTERM: joining llama.cpp's loop could wait for a long generation in flight.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     print(f"{READY} {server.listening_address}", flush=True)
-    while not stop.wait(0.5):
-        pass
-    del server  # joins llama.cpp's main loop
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    while True:
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":
