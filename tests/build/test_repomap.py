@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from synthloop.memory.repomap import build_repo_map, module_name
@@ -55,6 +56,8 @@ def test_symbols_imports_and_graph(tmp_path):
     assert "src/shop/util/fmt.py" in m.imported_by("src/shop/pricing.py")
     rank = m.rank()
     assert rank["src/shop/pricing.py"] > rank["tests/test_cart.py"]
+    ref = nx.pagerank(m.graph)  # our scipy-free power iteration agrees with networkx's
+    assert max(abs(ref[k] - rank[k]) for k in ref) < 1e-4 and abs(sum(rank.values()) - 1) < 1e-6
     assert module_name(tmp_path, "src/shop/util/__init__.py") == "shop.util"
 
 
