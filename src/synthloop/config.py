@@ -117,6 +117,8 @@ class MetaConfig(_Section):
     reflections: int = Field(2, ge=0)
     repeats: int = Field(1, gt=0)
     bootstrap_samples: int = Field(2000, gt=0)
+    executor: Literal["local", "ray"] = "local"  # where a design's items run: local threads, or Ray tasks
+    ray_address: str = ""  # Ray cluster for executor "ray"; empty = a small local Ray instance
 
 
 class Config(_Section):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from synthloop.agents.build.text import (
     ChapterWriter,
@@ -16,7 +17,9 @@ from synthloop.agents.build.text import (
     length_problem,
     merge_glossary,
     outline_instructions,
+    outline_schema,
     relevant_entries,
+    repeated_paragraphs,
     retry_instructions,
 )
 from synthloop.agents.scripted import ScriptedModel
@@ -50,12 +53,29 @@ def test_outline_becomes_instructions_with_files_targets_and_checked_deps(tmp_pa
     assert doc["chapters"][2]["words"] == 5000 and "clamped" in notes[0] and "dropped dependency" in notes[1]
     assert '"The Starter" (~120 words)' in items[0].text
     assert len(outline_instructions(OUTLINE, limit=2)[0]) == 2
+    bounded = outline_schema(2)  # the count is in the JSON schema, for grammar-constrained endpoints
+    assert bounded.model_json_schema()["properties"]["chapters"]["maxItems"] == 2
+    with pytest.raises(ValidationError):
+        bounded.model_validate(OUTLINE.model_dump())
 
 
 def test_word_count_and_length_bounds():
     assert count_words("# Title\n\nIt's a well-known fact: 42 loaves, *baked* daily.") == 9
     assert length_problem(80, 100) == "" and length_problem(150, 100) == ""
     assert "at least 80" in length_problem(79, 100) and "at most 150" in length_problem(151, 100)
+
+
+def test_repeated_paragraphs_are_found_and_fed_back(tmp_path):
+    para = "Green tea is brewed at about eighty degrees for two minutes."
+    text = f"# T\n\n{para}\n\n## Again\n\n{para}\n\nShort line.\n\nShort line.\n\n{para.upper()}\n"
+    assert repeated_paragraphs(text) == 2 and repeated_paragraphs("# T\n\n" + para) == 0
+    store, items, *_ = store_with_outline(tmp_path)
+    looping = "# The Starter\n\n" + "\n\n".join([words(40)] * 3)  # 120 words, within bounds, but looping
+    w, model, events = _writer(store, [looping, "# The Starter\n\n" + words(125),
+                                       json.dumps({"summary": "S.", "entries": []})])
+    assert w.run(items[0], [])["status"] == "done"
+    assert "REPETITION: 2 paragraph(s)" in model.calls[1]["messages"][-1]["content"]
+    assert [d["repeated"] for k, d in events if k == "chapter_check"] == [2, 0]
 
 
 def test_glossary_merges_terms_keeps_first_definition_and_variants():

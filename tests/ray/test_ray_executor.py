@@ -202,13 +202,21 @@ def scripted_cfg(tmp_path, replies: int, max_tokens: int):
 
 def test_two_ray_workers_share_one_budget_and_stop_exactly_at_it(tmp_path):
     cfg, run = scripted_cfg(tmp_path, replies=50, max_tokens=5 * 14)
-    with open_gateway(cfg, run, max_concurrency=1) as gw:
+    with open_gateway(cfg, run, max_concurrency=1, sync_s=0.2) as gw:
         outs = ray.get([ask_until_refused.remote(gw.model, w, 20) for w in (1, 2)])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the background sync brings the usage into run.json while open
+            info = RunStore(run.path.parent).open(run.id).info
+            if info.prompt_tokens + info.completion_tokens == 70:
+                break
+            time.sleep(0.1)
+        assert info.prompt_tokens + info.completion_tokens == 70
         stats = gw.sync()
     assert sum(o["answered"] for o in outs) == 5  # one budget for both: 5 calls of 14 tokens, not 5 each
     assert all("token budget of 70 reached" in o["refused"] for o in outs)
-    assert stats["budget"]["tokens"] == 70
-    info = RunStore(run.path.parent).open(run.id).info  # the driver brought the usage into run.json
+    assert stats["budget"]["tokens"] == 70 and stats["usage"] == {"prompt_tokens": 0, "completion_tokens": 0,
+                                                                   "cost": 0.0}  # nothing left to bring
+    info = RunStore(run.path.parent).open(run.id).info  # counted once, not again at close
     assert info.prompt_tokens + info.completion_tokens == 70
     calls = [e for e in run.events() if e["kind"] == "model_call"]
     assert len(calls) == 5 and not any(e["cached"] for e in calls)
@@ -362,3 +370,42 @@ def test_meta_design_items_on_ray_score_like_local_threads(tmp_path):
     assert sorted(o.item_id for o in seen) == sorted(it.id for it in items)
     assert sum(e["kind"] == "model_call" for e in run.events()) == 3  # through the one gateway
     assert not (run.path / "work").exists()  # the items ran in the workers' own temporary dirs
+
+
+def test_meta_search_with_executor_ray_evaluates_designs_through_one_gateway(tmp_path):
+    import shutil
+    import tempfile
+
+    from synthloop.meta_search.archive import Archive
+    from synthloop.meta_search.search import SearchParams, run_search
+    from synthloop.tools.factory import make_sandbox
+    from synthloop.tools.sandbox import SandboxUnavailable
+
+    try:
+        make_sandbox("bwrap").ensure_ready()
+    except SandboxUnavailable as e:
+        pytest.skip(f"the bwrap sandbox cannot run here: {e}")
+    root = Path(tempfile.mkdtemp(prefix="synthloop-ray-meta-"))
+    try:
+        os.chmod(root, 0o755)
+        split = root / "split.json"
+        split.write_text(json.dumps({"validation": ["6150a2bd", "ed36ccf7"], "test": ["3c9b0459"]}))
+        script = root / "replies.json"
+        script.write_text(json.dumps([json.dumps({"thinking": "turn it around", "code": ROT180})] * 40))
+        cfg = load_config(overrides={"runs_dir": str(root / "runs"), "model.preset": "scripted",
+                                     "model.script": str(script), "meta.executor": "ray",
+                                     "meta.bootstrap_samples": 200}, environ={})
+        params = SearchParams(domain="arc", domain_options={"split_file": str(split)}, generations=0, workers=2,
+                              timeout_s=20.0, max_calls_per_item=5, seeds=["cot"])
+        run = RunStore(cfg.runs_dir).create("meta-search", to_toml(cfg), params=params.to_json())
+        run_search(run, cfg)
+        (seed,) = Archive(run.path / "archive.jsonl").designs()
+        assert seed.result.scores == [1.0, 0.0] and seed.result.errors == {}  # rotate 180 is right for one
+        calls = [e for e in run.events() if e["kind"] == "model_call"]
+        assert calls and all(e["role"] == "design" for e in calls)  # written by the gateway actor
+        info = RunStore(run.path.parent).open(run.id).info
+        assert info.status == "done" and info.prompt_tokens > 0  # the gateway's usage reached run.json
+        work = sorted(p.name for p in (run.path / "work").glob("*/design"))
+        assert work == [], work  # the items ran in the Ray workers' own temporary dirs, not in local threads
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -6,7 +6,7 @@ events appended to the run's events.jsonl). Workers hold a `GatewayModel` — a 
 Model protocol (`complete`, `sample`, `with_role`) and pickles with its actor handle — so every call, from any
 worker, is checked against the one budget and answered from the one cache. Requests and replies cross as JSON
 text. The driver alone writes run.json: the gateway keeps the tokens and dollars it charged until
-`Gateway.sync()` (also run on close) adds them to the driver's Run.
+`Gateway.sync()` (every few seconds in the background, and on close) adds them to the driver's Run.
 
 `ray` is imported inside functions only; importing this module does not import it.
 """
@@ -179,27 +179,48 @@ class GatewayModel:
 
 
 class Gateway:
-    """The driver's side of an open gateway: `.model` for workers, `sync()` to bring usage into run.json."""
+    """The driver's side of an open gateway: `.model` for workers, `sync()` to bring usage into run.json (also
+    every `sync_s` seconds in a background thread, so a killed run loses at most that much accounting)."""
 
-    def __init__(self, actor: Any, model: GatewayModel, run: Run | None):
+    def __init__(self, actor: Any, model: GatewayModel, run: Run | None, sync_s: float = 5.0):
         self.actor = actor
         self.model = model
         self.run = run
         self.stats: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if run is not None and sync_s > 0:
+            self._thread = threading.Thread(target=self._loop, args=(sync_s,), daemon=True, name="gateway-sync")
+            self._thread.start()
+
+    def _loop(self, every: float) -> None:
+        while not self._stop.wait(every):
+            try:
+                self.sync()
+            except Exception:  # noqa: BLE001 - the final sync on close reports a dead gateway
+                return
 
     def sync(self) -> dict[str, Any]:
         """Add what the gateway charged since the last sync to the driver's run; returns the gateway's stats."""
         ray = import_ray()
-        self.stats = ray.get(self.actor.take_usage.remote())
-        u = self.stats.get("usage") or {}
-        if self.run is not None and any(u.values()):
-            self.run.add_usage(int(u["prompt_tokens"]), int(u["completion_tokens"]), float(u["cost"]))
-        return self.stats
+        with self._lock:
+            self.stats = ray.get(self.actor.take_usage.remote())
+            u = self.stats.get("usage") or {}
+            if self.run is not None and any(u.values()):
+                self.run.add_usage(int(u["prompt_tokens"]), int(u["completion_tokens"]), float(u["cost"]))
+            return self.stats
+
+    def stop(self) -> None:
+        """Stop the background sync (the caller syncs once more)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
 
 
 @contextlib.contextmanager
 def open_gateway(cfg: Any, run: Run | None, *, role: str = "model", max_concurrency: int = 8,
-                 address: str | None = None, local_cpus: int = 2) -> Iterator[Gateway]:
+                 address: str | None = None, local_cpus: int = 2, sync_s: float = 5.0) -> Iterator[Gateway]:
     """Start a ModelGateway actor for `cfg` (a Config) and `run` on this node; yield a Gateway whose `.model`
     is the proxy to hand to workers. On exit: sync usage into the run, close the model, kill the actor.
 
@@ -217,11 +238,12 @@ def open_gateway(cfg: Any, run: Run | None, *, role: str = "model", max_concurre
         except ray.exceptions.RayActorError as e:
             ray.kill(actor)
             raise ModelError(f"the model gateway did not start: {e}") from None
-        gw = Gateway(actor, GatewayModel(actor, info), run)
+        gw = Gateway(actor, GatewayModel(actor, info), run, sync_s=sync_s)
         try:
             yield gw
         finally:
             try:
+                gw.stop()
                 gw.sync()
                 ray.get(actor.close.remote())
             finally:

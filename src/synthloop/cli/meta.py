@@ -58,6 +58,8 @@ def search_cmd(
     repeats: Annotated[int | None, typer.Option("--repeats", min=1, help="Evaluations per task (averaged per task).")] = None,
     debug_tries: Annotated[int | None, typer.Option("--debug-tries", min=0, help="Debug tries for a failing design.")] = None,
     reflections: Annotated[int | None, typer.Option("--reflections", min=0, help="Self-reflection rounds per proposal.")] = None,
+    executor: Annotated[str | None, typer.Option("--executor", help="local | ray: run the designs' tasks as Ray tasks (meta.executor).")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster for --executor ray (default: a local Ray instance).")] = None,
 ) -> None:
     """Search for agent designs: evaluate the seeds, then let the meta agent propose, reflect, debug."""
     from ..meta_search.domains import available
@@ -65,7 +67,7 @@ def search_cmd(
 
     cfg = get_config(ctx, **{"meta.domain": domain, "meta.generations": generations, "model.preset": model,
                              "meta.repeats": repeats, "meta.debug_tries": debug_tries,
-                             "meta.reflections": reflections})
+                             "meta.reflections": reflections, "meta.executor": executor, "meta.ray_address": address})
     if cfg.meta.domain not in available():
         raise UserError(f"unknown domain {cfg.meta.domain!r}; choose one of: {', '.join(available())}")
     if meta_model is not None and meta_model not in cfg.model.presets:

@@ -8,6 +8,7 @@ driver scores the answers and calls `on_item` as outcomes stream in. `ray` is im
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -18,7 +19,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ..agents.ray_gateway import open_gateway
 from ..agents.ray_map import ray_map
+from ..errors import UserError
 from ..tools.factory import make_sandbox
 from .channel import ModelChannel
 from .domains.base import Domain, Item
@@ -69,3 +72,17 @@ class RayItems:
         for index, text in ray_map(fn, texts, address=self.address, in_flight=self.in_flight,
                                    local_cpus=self.local_cpus):
             yield index, ItemOutcome(**json.loads(text))
+
+
+def open_ray_models(cfg: Any, params: Any, run: Any, stack: contextlib.ExitStack) -> tuple[Any, Any, RayItems]:
+    """For meta.executor = "ray": one gateway for the run (closed with `stack`); the design and meta models are its
+    proxies, so the run keeps a single budget and cache; and the RayItems that run the designs' items."""
+    if params.meta_preset and params.meta_preset != cfg.model.preset:
+        raise UserError("meta.executor = \"ray\" serves one model through one gateway (one budget); a separate "
+                        "meta preset is not supported with it: drop the meta preset or use meta.executor = \"local\"")
+    address = cfg.meta.ray_address or None
+    gw = stack.enter_context(open_gateway(cfg, run, role="design", address=address, local_cpus=params.workers))
+    sb = cfg.sandbox
+    items = RayItems(gw.model, {"backend": sb.backend, "python": sb.python, "uid": sb.uid, "image": sb.docker_image},
+                     address=address, in_flight=params.workers, local_cpus=params.workers)
+    return gw.model.with_role("design"), gw.model.with_role("meta"), items

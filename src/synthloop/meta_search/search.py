@@ -91,6 +91,7 @@ class Search:
     meta: MetaAgent
     progress: Progress = lambda msg: None  # noqa: E731
     _items: dict[str, list[Item]] = field(default_factory=dict)
+    item_executor: Any = None  # e.g. ray_items.RayItems: the items run elsewhere (meta.executor = "ray")
 
     @property
     def archive(self) -> Archive:
@@ -115,7 +116,8 @@ class Search:
         result = evaluate_design(code, self.domain, items, sandbox=self.sandbox, model=self.model,
                                  workdir=self.run.path / "work" / f"{design_id}.{split}",
                                  settings=eval_settings(self.cfg, self.params),
-                                 log_path=self.run.path / "evals" / f"{design_id}.{split}.jsonl", on_item=on_item)
+                                 log_path=self.run.path / "evals" / f"{design_id}.{split}.jsonl", on_item=on_item,
+                                 item_executor=self.item_executor)
         self.run.event("design_evaluated", design=design_id, split=split, **result.fitness.to_json(),
                        errors=len(result.errors), timeouts=result.timeouts, calls=result.calls)
         return result
@@ -290,11 +292,18 @@ def run_search(run: Run, cfg: Config, *, model: Any = None, meta_model: Any = No
 
     with contextlib.ExitStack() as stack:
         try:
+            item_executor = None
+            if model is None and cfg.meta.executor == "ray":  # one gateway actor: the run's budget and cache
+                from .ray_items import open_ray_models
+
+                model, meta_model, item_executor = open_ray_models(cfg, SearchParams.from_json(run.info.params),
+                                                                   run, stack)
             if model is None:
                 model, made_meta = make_models(cfg, SearchParams.from_json(run.info.params), run, stack)
                 meta_model = meta_model or made_meta
             search = open_search(run, cfg, model=model, meta_model=meta_model or model, sandbox=sandbox,
                                  progress=progress)
+            search.item_executor = item_executor
             search.items("validation")  # a bad split or a missing dataset fails here, before any work
         except Exception as e:
             run.finish("failed", error=f"{type(e).__name__}: {e}")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from ...memory.filestore import DiskFileStore
 from ...memory.registry import Instruction, InstructionRegistry
@@ -44,6 +44,13 @@ class ChapterSpec(BaseModel):
 class Outline(BaseModel):
     title: str
     chapters: list[ChapterSpec]
+
+
+def outline_schema(max_chapters: int) -> type[Outline]:
+    """Outline with the chapter count bounded in the JSON schema itself, so a grammar-constrained endpoint
+    (llama.cpp json_schema) cannot run past it (small models ignore counts given only in words)."""
+    return create_model("Outline", __base__=Outline,
+                        chapters=(list[ChapterSpec], Field(min_length=1, max_length=max_chapters)))
 
 
 class GlossaryEntry(BaseModel):
@@ -217,15 +224,34 @@ class ChapterCheck:
     length: str = ""  # problem text, empty when within bounds
     issues: list[dict[str, str]] = field(default_factory=list)
     checked_terms: int = 0
+    repeated: int = 0  # paragraphs that occur more than once, word for word
 
     @property
     def ok(self) -> bool:
-        return not self.length and not self.issues
+        return not self.length and not self.issues and not self.repeated
 
     def problems(self) -> str:
         parts = [self.length] if self.length else []
+        if self.repeated:
+            parts.append(f"REPETITION: {self.repeated} paragraph(s) appear more than once word for word; "
+                         "say each thing once.")
         parts += [f"CONSISTENCY: {i['term']}: {i['problem']}" for i in self.issues]
         return "\n".join(parts)
+
+
+def repeated_paragraphs(text: str, min_words: int = 8) -> int:
+    """How many paragraphs (of at least `min_words` words, headings excluded) repeat an earlier one verbatim —
+    the typical failure of small models, which loop."""
+    seen: set[str] = set()
+    repeats = 0
+    for para in re.split(r"\n\s*\n", text):
+        key = " ".join(_WORDS.findall(para.lower()))
+        if para.lstrip().startswith("#") or len(key.split()) < min_words:
+            continue
+        if key in seen:
+            repeats += 1
+        seen.add(key)
+    return repeats
 
 
 def check_chapter(model: Any, text: str, spec: dict[str, Any], glossary: list[dict[str, Any]], *,
@@ -234,7 +260,7 @@ def check_chapter(model: Any, text: str, spec: dict[str, Any], glossary: list[di
     from ..structured import complete_json
 
     words = count_words(text)
-    rep = ChapterCheck(words, spec["words"], length_problem(words, spec["words"]))
+    rep = ChapterCheck(words, spec["words"], length_problem(words, spec["words"]), repeated=repeated_paragraphs(text))
     used = relevant_entries(glossary, text)
     rep.checked_terms = len(used)
     if used:
@@ -325,7 +351,7 @@ class ChapterWriter:
                 break
             self.steps += 1
             parts.append(text)
-            if finish != "length":
+            if finish != "length" or count_words("".join(parts)) >= words * HIGH:  # long enough: no continuation
                 break
             convo = [*convo, {"role": "assistant", "content": text},
                      {"role": "user", "content": prompts.render("text_continue")}]
@@ -355,7 +381,7 @@ class ChapterWriter:
                                 max_tokens=self.max_tokens)
             self.steps += 1 if rep.checked_terms else 0
             self.emit("chapter_check", words=rep.words, target=rep.target, length=rep.length or "ok",
-                      issues=len(rep.issues), checked_terms=rep.checked_terms, round=fix_rounds)
+                      issues=len(rep.issues), repeated=rep.repeated, checked_terms=rep.checked_terms, round=fix_rounds)
             if rep.ok or fix_rounds >= self.max_fix_rounds:
                 break
             fix_rounds += 1
@@ -451,8 +477,9 @@ def plan_steps(env: Any) -> Any:
     from ..structured import complete_json
     from .schema import Plan, PlanStep
 
-    outline = complete_json(env.role("planner"), plan_messages(env.task(), max_chapters=env.cfg.build.max_instructions),
-                            Outline, temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens)
+    limit = env.cfg.build.max_instructions
+    outline = complete_json(env.role("planner"), plan_messages(env.task(), max_chapters=limit), outline_schema(limit),
+                            temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens)
     items, doc, notes = outline_instructions(outline, limit=env.cfg.build.max_instructions)
     if items:
         env.workspace.write("outline.json", json.dumps(doc, indent=2, ensure_ascii=False))
