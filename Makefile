@@ -3,8 +3,10 @@
 install:
 	pip install -e '.[dev,local]'
 
-# Installs/starts what the tests need (bubblewrap, Debian python3 for the sandbox, dockerd, the sandbox image), then runs them.
+# Installs/starts what the tests need (the dev+local extras, bubblewrap, Debian python3 for the sandbox, dockerd,
+# the sandbox image), then runs them.
 test: setup-test-env
+	pip install -q -e '.[dev,local]'
 	python -m pytest -q
 
 test-fast:
