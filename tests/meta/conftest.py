@@ -3,14 +3,12 @@ sandbox user can reach (pytest's own tmp dirs are private to root)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from fsdirs import reachable_dirs
 from synthloop.tools.sandbox import SandboxUnavailable
 
 
@@ -29,14 +27,4 @@ def sandbox():
 @pytest.fixture(scope="session")
 def reachable_dir() -> Iterator[Callable[[], Path]]:
     """Make fresh world-searchable dirs under the system temp dir; removed at the end of the session."""
-    made: list[Path] = []
-
-    def make() -> Path:
-        d = Path(tempfile.mkdtemp(prefix="synthloop-meta-test-"))
-        os.chmod(d, 0o755)
-        made.append(d)
-        return d
-
-    yield make
-    for d in made:
-        shutil.rmtree(d, ignore_errors=True)
+    yield from reachable_dirs("synthloop-meta-test-")

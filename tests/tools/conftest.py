@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sandbox_helpers import make_backend
 
+from fsdirs import reachable_dirs
 from synthloop.tools.sandbox import Sandbox
 
 
@@ -22,17 +20,7 @@ def bwrap_sandbox() -> Sandbox:
 @pytest.fixture
 def new_dir() -> Iterator[Callable[[], Path]]:
     """Make fresh dirs under /tmp (world-searchable, so the sandbox uid can open them); removed afterwards."""
-    made: list[Path] = []
-
-    def make() -> Path:
-        d = Path(tempfile.mkdtemp(prefix="synthloop-test-"))
-        os.chmod(d, 0o755)
-        made.append(d)
-        return d
-
-    yield make
-    for d in made:
-        shutil.rmtree(d, ignore_errors=True)
+    yield from reachable_dirs("synthloop-test-")
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Puts tests/ on sys.path for shared helpers such as fsdirs."""
