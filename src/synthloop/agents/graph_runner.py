@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import signal
-import sys
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
