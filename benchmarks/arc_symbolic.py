@@ -1,6 +1,7 @@
 """Benchmark the symbolic ARC solver over a dataset split; prints one JSON object.
 
     python benchmarks/arc_symbolic.py --dataset arcagi --split training --limit 50 --workers 2 --time-limit 10
+    python benchmarks/arc_symbolic.py --split training --workers 2 --time-limit 30 --cpu-limit 2.5
 
 Uses the same eval loop as `synthloop arc eval` (process workers, per-task time and memory limits). The run
 directory (results.jsonl, report.html, submission.json) goes to --runs-dir, or a temporary directory that is
@@ -16,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from synthloop.arc.evaluate import EvalSpec, run_eval, select_tasks
+from synthloop.arc.evaluate import EvalSpec, evaluate, run_eval, select_tasks
 from synthloop.config import load_config, to_toml
 from synthloop.errors import UserError
 from synthloop.memory.runstore import RunStore
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=20.0, help="seconds per task")
     ap.add_argument("--memory-mb", type=int, default=2048, help="memory limit per worker")
     ap.add_argument("--runs-dir", default=None, help="keep the run here (default: a temporary directory)")
+    ap.add_argument("--cpu-limit", type=float, default=None,
+                    help="CPU seconds per task for the solver (SymbolicSolver cpu_limit_s; load-independent results)")
     args = ap.parse_args(argv)
 
     with contextlib.ExitStack() as stack:
@@ -47,13 +50,22 @@ def main(argv: list[str] | None = None) -> int:
             tasks = select_tasks(spec)
             run = RunStore(runs_dir).create("arc-eval", to_toml(cfg), argv=sys.argv[1:], params=spec.to_params())
             t0 = time.monotonic()
-            s = run_eval(cfg, run, spec, tasks)
+            if args.cpu_limit is None:
+                s = run_eval(cfg, run, spec, tasks)
+            else:
+                from synthloop.arc.symbolic import SymbolicSolver
+
+                solver = SymbolicSolver(time_limit_s=args.time_limit, cpu_limit_s=args.cpu_limit)
+                s = evaluate(list(tasks), solver, run, time_limit_s=args.time_limit, workers=args.workers,
+                             memory_mb=args.memory_mb, load_errors=tasks.errors,
+                             extra_summary={"dataset": args.dataset, "split": args.split})
             wall = time.monotonic() - t0
         except UserError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
         out = {
             "dataset": args.dataset, "split": args.split, "workers": args.workers, "time_limit_s": args.time_limit,
+            "cpu_limit_s": args.cpu_limit,
             "tasks": s["tasks"], "solved": s["solved"], "accuracy": round(s["accuracy"], 4),
             "outputs": s["outputs"], "outputs_correct": s["outputs_correct"],
             "output_accuracy": round(s["output_accuracy"], 4),
