@@ -78,6 +78,19 @@ def test_repeated_paragraphs_are_found_and_fed_back(tmp_path):
     assert [d["repeated"] for k, d in events if k == "chapter_check"] == [2, 0]
 
 
+def test_checker_and_notes_failures_are_recorded_not_fatal(tmp_path):
+    store, items, *_ = store_with_outline(tmp_path)
+    store.write("notes/starter.json", json.dumps({"summary": "s", "entries": [
+        {"term": "Levain", "kind": "term", "definition": "mature starter"}]}))
+    draft = "# Baking Day\n\nThe Levain goes in first. Then bake. " + words(140)
+    w, model, events = _writer(store, [draft, "not json", "still not json",       # verdict fails twice
+                                       {"content": '{"summary": "lo', "finish_reason": "length"}])  # notes cut off
+    out = w.run(items[1], [])
+    assert out["status"] == "done" and out["checks"]["unchecked"].startswith("InvalidOutput")
+    assert [k for k, _ in events] == ["chapter_check", "notes_failed"] and "TruncatedOutput" in events[1][1]["error"]
+    assert json.loads(store.read("notes/bake.json"))["summary"] == "The Levain goes in first. Then bake."
+
+
 def test_glossary_merges_terms_keeps_first_definition_and_variants():
     notes = {"a": {"entries": [{"term": "Levain", "kind": "term", "definition": "the mature starter"}]},
              "b": {"entries": [{"term": "levain ", "kind": "term", "definition": "a pre-ferment"},
@@ -230,7 +243,7 @@ def test_text_run_end_to_end(cfg, new_run):
         "basics": ["# Basics\n\nA Widget is a gear with 12 teeth. " + words(100)],
         "advanced": ["# Advanced Use\n\nEvery Widget has 9 teeth. " + words(100),
                      "# Advanced Use\n\nEvery Widget has 12 teeth. " + words(100)],
-        "extra": ["# Extras\n\ntoo short"] * 3 + ["# Extras\n\n" + words(110)],
+        "extra": ["# Extras\n\ntoo short"] * 3 + ["# Extras\n\n" + words(110) + "\n(Previous attempt failed: echo)"],
     }
     verdicts = [json.dumps({"consistent": False, "issues": [{"term": "Widget", "problem": "9 teeth, not 12"}]}),
                 json.dumps({"consistent": True, "issues": []})]
@@ -253,6 +266,7 @@ def test_text_run_end_to_end(cfg, new_run):
     assert "Previous attempt failed" in director.prompts["extra"][-1]
     ws = run.path / "workspace"
     assert sorted(p.name for p in (ws / "chapters").iterdir()) == ["01-basics.md", "02-advanced.md", "03-extra.md"]
+    assert "Previous attempt" not in (ws / "chapters" / "03-extra.md").read_text()  # an echoed retry note is dropped
     book = (ws / "book.md").read_text()
     assert book.startswith("# Widgets Explained\n") and "## Advanced Use" in book and "**Widget** — a gear" in book
     gloss = json.loads((ws / "glossary.json").read_text())

@@ -11,6 +11,31 @@ from synthloop.arc.grid import ArcTask, Candidate, as_grid
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
 
+SECOND_OPINION_SHARE = 0.2  # of the search budget, when a strong specialist already explains every demo
+
+
+def is_memorising(c: Candidate) -> bool:
+    """A lookup-table rule that may only have memorised the demos (weak, or unseen test cases left as they are)."""
+    meta = c.meta or {}
+    return meta.get("family") == "local_rule" and (bool(meta.get("weak")) or meta.get("covered") is False)
+
+
+def search_share(cands: list[Candidate], n_test: int) -> float:
+    """How much of its budget the DSL search still gets, given the specialists' candidates.
+
+    0 when strong (non-memorising) candidates that explain every demo already give two distinct attempts for every
+    test input; a small share for a second opinion when they give one; all of it when only memorising rules (or
+    nothing) explain the demos.
+    """
+    strong = [c for c in cands if c.solves_train and not is_memorising(c)]
+    if not strong:
+        return 1.0
+    distinct = min((len({(p.shape, p.tobytes()) for c in strong if i < len(c.predictions)
+                         and (p := c.predictions[i]) is not None}) for i in range(n_test)), default=0)
+    if distinct >= 2:
+        return 0.0
+    return SECOND_OPINION_SHARE if distinct == 1 else 1.0
+
 
 def _load_specialists() -> list[Specialist]:
     try:
@@ -72,12 +97,17 @@ class SymbolicSolver:
                     cands.extend(spec(task, spec_deadline))
                 except Exception as e:  # one bad specialist must never kill the task
                     self.errors.append(f"{getattr(spec, '__name__', spec)}: {type(e).__name__}: {e}")
-        if any(c.solves_train for c in cands) and time.monotonic() >= deadline:
+        share = search_share(cands, len(task.test_inputs))
+        if (any(c.solves_train for c in cands) and time.monotonic() >= deadline) or share <= 0:
             return cands
         stats = SearchStats()
         self.last_stats = stats
-        if time.monotonic() < deadline:
+        now = time.monotonic()
+        if now < deadline:
+            deadline = now + (deadline - now) * share
             cpu_left = None if self.cpu_limit_s is None else max(0.05, self.cpu_limit_s - (time.process_time() - cpu0))
+            if cpu_left is not None:
+                cpu_left *= share
             sols = solve_task(task.train, task.test_inputs, deadline, max_depth=self.max_depth, stats=stats,
                               cpu_limit_s=cpu_left)
             cands.extend(solution_to_candidate(s) for s in sols)

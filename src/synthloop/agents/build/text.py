@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, create_model
 
 from ...memory.filestore import DiskFileStore
 from ...memory.registry import Instruction, InstructionRegistry
-from ..model import TruncatedOutput
+from ..model import InvalidOutput, TruncatedOutput
 from . import prompts
 from .checks import CheckReport
 from .schema import _slug
@@ -29,6 +29,7 @@ LOW, HIGH = 0.8, 1.5  # accepted length: LOW·target ≤ words ≤ HIGH·target
 MAX_ENTRIES = 12
 MAX_GLOSSARY_CHARS = 6000
 _RETRY = re.compile(r"^r\d+-")
+_ECHO = re.compile(r"^\(Previous attempt failed:.*$", re.M)
 _WORDS = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’-][A-Za-z0-9À-ÿ]+)*")
 
 
@@ -54,14 +55,14 @@ def outline_schema(max_chapters: int) -> type[Outline]:
 
 
 class GlossaryEntry(BaseModel):
-    term: str
+    term: str = Field(max_length=80)
     kind: Literal["name", "term", "fact"] = "term"
-    definition: str
+    definition: str = Field(max_length=400)
 
 
-class ChapterNotes(BaseModel):
-    summary: str
-    entries: list[GlossaryEntry] = Field(default_factory=list)
+class ChapterNotes(BaseModel):  # bounds in the schema keep a looping small model from running to max_tokens
+    summary: str = Field(max_length=800)
+    entries: list[GlossaryEntry] = Field(default_factory=list, max_length=MAX_ENTRIES)
 
 
 class ConsistencyIssue(BaseModel):
@@ -225,6 +226,7 @@ class ChapterCheck:
     issues: list[dict[str, str]] = field(default_factory=list)
     checked_terms: int = 0
     repeated: int = 0  # paragraphs that occur more than once, word for word
+    unchecked: str = ""  # why the consistency check could not be made (the model gave no valid verdict)
 
     @property
     def ok(self) -> bool:
@@ -265,8 +267,12 @@ def check_chapter(model: Any, text: str, spec: dict[str, Any], glossary: list[di
     rep.checked_terms = len(used)
     if used:
         msg = prompts.render("text_check", glossary=glossary_text(used), chapter_title=spec["title"], chapter=text)
-        verdict = complete_json(model, [{"role": "user", "content": msg}], ConsistencyVerdict,
-                                temperature=temperature, max_tokens=max_tokens)
+        try:
+            verdict = complete_json(model, [{"role": "user", "content": msg}], ConsistencyVerdict,
+                                    temperature=temperature, max_tokens=max_tokens)
+        except (TruncatedOutput, InvalidOutput) as e:  # recorded, not blocking: the length checks still apply
+            rep.unchecked = f"{type(e).__name__}: {e}"[:300]
+            return rep
         rep.issues = [i.model_dump() for i in verdict.issues]
         if not verdict.consistent and not rep.issues:
             rep.issues = [{"term": "(unspecified)", "problem": "the checker found the chapter inconsistent"}]
@@ -319,9 +325,16 @@ def _clean(text: str, title: str) -> str:
     m = re.match(r"^```[a-zA-Z]*\n(.*?)\n?```$", t, re.S)
     if m:
         t = m.group(1).strip()
+    t = _ECHO.sub("", t).strip()  # small models copy the retry note from their brief into the chapter
     if not t.startswith("# "):
         t = f"# {title}\n\n{t}"
     return t + "\n"
+
+
+def _first_sentences(text: str, n: int = 2) -> str:
+    """The opening sentences of a chapter's body (a fallback summary)."""
+    body = " ".join(ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
+    return " ".join(re.split(r"(?<=[.!?])\s+", body)[:n])[:600]
 
 
 @dataclass
@@ -381,7 +394,8 @@ class ChapterWriter:
                                 max_tokens=self.max_tokens)
             self.steps += 1 if rep.checked_terms else 0
             self.emit("chapter_check", words=rep.words, target=rep.target, length=rep.length or "ok",
-                      issues=len(rep.issues), repeated=rep.repeated, checked_terms=rep.checked_terms, round=fix_rounds)
+                      issues=len(rep.issues), repeated=rep.repeated, checked_terms=rep.checked_terms, round=fix_rounds,
+                      **({"unchecked": rep.unchecked} if rep.unchecked else {}))
             if rep.ok or fix_rounds >= self.max_fix_rounds:
                 break
             fix_rounds += 1
@@ -391,7 +405,8 @@ class ChapterWriter:
                                                                    problems=rep.problems(),
                                                                    chapter_title=spec["title"])}]
             text = _clean(self._generate(messages, spec["words"]), spec["title"])
-        checks = {"ok": rep.ok, "words": rep.words, "target": rep.target, "issues": rep.issues}
+        checks = {"ok": rep.ok, "words": rep.words, "target": rep.target, "issues": rep.issues,
+                  "repeated": rep.repeated, "unchecked": rep.unchecked}
         base = {"id": it.id, "steps": self.steps, "fix_rounds": fix_rounds, "restarts": 0, "hints": 0,
                 "checks": checks, "test_changes": []}
         if not rep.ok:
@@ -402,8 +417,12 @@ class ChapterWriter:
 
         msg = prompts.render("text_notes", chapter_title=spec["title"], book_title=outline["title"], chapter=text,
                              max_entries=MAX_ENTRIES)
-        chapter_notes = complete_json(self.model, [{"role": "user", "content": msg}], ChapterNotes,
-                                      temperature=self.temperature, max_tokens=self.max_tokens)
+        try:
+            chapter_notes = complete_json(self.model, [{"role": "user", "content": msg}], ChapterNotes,
+                                          temperature=self.temperature, max_tokens=self.max_tokens)
+        except (TruncatedOutput, InvalidOutput) as e:  # the chapter stands; its glossary entries are lost
+            self.emit("notes_failed", error=f"{type(e).__name__}: {e}"[:300])
+            chapter_notes = ChapterNotes(summary=_first_sentences(text))
         self.steps += 1
         data = {"chapter": spec["id"], "file": spec["file"], "words": rep.words,
                 "summary": chapter_notes.summary.strip(),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
 from synthloop.arc.dsl.specialists.counting import classify_grid, classify_to_grid, counting, fill_like_input
 from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
+from synthloop.arc.dsl.specialists.denoise import majority_fill
 from synthloop.arc.dsl.specialists.layers import (
     arrangement,
     cell_summary,
@@ -20,6 +21,10 @@ from synthloop.arc.dsl.specialists.layers import (
     symmetrize,
 )
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
+from synthloop.arc.dsl.specialists.objrecolour import object_halo, object_recolour, recolour_by_key
+from synthloop.arc.dsl.specialists.rays import colour_lines, rays_to_target, step_toward
+from synthloop.arc.dsl.specialists.regions import fill_touching
+from synthloop.arc.dsl.specialists.roles import role_recolour
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
 from synthloop.arc.grid import ArcTask, Candidate
 
@@ -43,6 +48,15 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     gravity,
     move_to_contact,
     draw_rays,
+    rays_to_target,
+    colour_lines,
+    step_toward,
+    majority_fill,
+    role_recolour,
+    object_recolour,
+    recolour_by_key,
+    object_halo,
+    fill_touching,
     rule_list,
     local_rules,
     prepared_local_rules,
