@@ -79,3 +79,19 @@ def test_strong_specialists_skip_the_search_and_save_time() -> None:
     cands = solver.solve(task, time.monotonic() + 10.0)
     assert time.monotonic() - t0 < 1.0
     assert [c.program for c in cands] == ["x", "y"]  # no search candidates were added
+
+
+def test_ranking_demotes_a_prediction_that_leaves_the_test_input_unchanged() -> None:
+    from synthloop.arc.attempts import pick_attempts, plausibility_penalty
+
+    task = _task("3c9b0459")  # every demo changes its input
+    inp = as_grid(np.asarray(task.test_inputs[0]))
+    right = task.test[0][1]
+    n = len(task.train)
+    lazy = Candidate("id", "keep the input", [inp], n, n, size=1, source="specialist")
+    good = Candidate("rot", "rotate", [right], n, n, size=5, source="specialist")
+    assert plausibility_penalty(lazy, task) == 2 and plausibility_penalty(good, task) == 0
+    cands = SymbolicSolver(time_limit_s=5.0, specialists=[lambda t, d: [lazy, good]], cpu_limit_s=0.2).solve(
+        task, time.monotonic() + 5.0)
+    first = pick_attempts(cands, 1)[0][0]
+    assert np.array_equal(first, right)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from synthloop.arc.attempts import plausibility_penalty
 from synthloop.arc.dsl.describe import describe_program
 from synthloop.arc.dsl.search import SearchStats, Solution, solve_task
 from synthloop.arc.grid import ArcTask, Candidate, as_grid
@@ -84,6 +85,14 @@ class SymbolicSolver:
         self.errors: list[str] = []
 
     def solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
+        """Candidates, each with meta["rank_penalty"] (see `plausibility_penalty`) for the attempt ranking."""
+        cands = self._solve(task, deadline)
+        for c in cands:
+            if c.solves_train:
+                c.meta = {**(c.meta or {}), "rank_penalty": plausibility_penalty(c, task)}
+        return cands
+
+    def _solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
         start, cpu0 = time.monotonic(), time.process_time()
         deadline = min(deadline, start + self.time_limit_s)
         cands: list[Candidate] = []
