@@ -97,6 +97,7 @@ class ArcConfig(_Section):
     split: Literal["training", "evaluation"] = "training"
     proposer: Literal["symbolic", "llm", "both", "program", "direct"] = "symbolic"
     time_limit_s: float = Field(20.0, gt=0)
+    cpu_limit_s: float = Field(2.5, ge=0)
     memory_mb: int = Field(2048, gt=0)
     workers: int = Field(1, gt=0)
     executor: Literal["local", "ray"] = "local"  # where eval tasks run: local processes/threads, or Ray

@@ -68,7 +68,7 @@ def _symbolic(cfg: Any) -> Any:
         from .symbolic import SymbolicSolver
     except ImportError as e:
         raise UserError(f"the symbolic solver is not available: {e}") from None
-    return SymbolicSolver(time_limit_s=cfg.arc.time_limit_s)
+    return SymbolicSolver(time_limit_s=cfg.arc.time_limit_s, cpu_limit_s=cfg.arc.cpu_limit_s or None)
 
 
 def _llm(cfg: Any, run: Any, stack: contextlib.ExitStack | None, symbolic: Any = None, mode: str = "hypothesis") -> Any:

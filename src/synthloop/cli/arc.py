@@ -47,6 +47,8 @@ def _llm_flags(model: str | None, n: int | None, k: int | None, m: int | None, r
     return {"model.preset": model, "arc.n_hypotheses": n, "arc.k_filtered": k, "arc.m_programs": m,
             "arc.r_revisions": r, "arc.filter": filter_, "budget.max_tokens": tokens, "budget.max_dollars": dollars}
 TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", help="Seconds per task (cfg arc.time_limit_s).")]
+CpuLimitOpt = Annotated[float | None, typer.Option(
+    "--cpu-limit", help="CPU seconds per task for the symbolic search, 0 = none (cfg arc.cpu_limit_s).")]
 MemoryOpt = Annotated[int | None, typer.Option("--memory-mb", help="Memory limit per worker process (cfg arc.memory_mb).")]
 SolverOpt = Annotated[str | None, typer.Option(
     "--solver", help="A custom Solver as package.module:ClassOrFactory (overrides --proposer).")]
@@ -76,6 +78,7 @@ def solve(
     task: Annotated[str, typer.Argument(help="A task id (ARC-AGI-1, then ARC-AGI-2) or an ARC-format JSON file.")],
     proposer: ProposerOpt = None,
     time_limit: TimeLimitOpt = None,
+    cpu_limit: CpuLimitOpt = None,
     memory_mb: MemoryOpt = None,
     solver: SolverOpt = None,
     model: ModelOpt = None,
@@ -94,7 +97,8 @@ def solve(
     from ..arc.render import save_task_png
     from ..arc.scoring import grids_equal
 
-    cfg = get_config(ctx, **{"arc.proposer": proposer, "arc.time_limit_s": time_limit, "arc.memory_mb": memory_mb,
+    cfg = get_config(ctx, **{"arc.proposer": proposer, "arc.time_limit_s": time_limit, "arc.cpu_limit_s": cpu_limit,
+                             "arc.memory_mb": memory_mb,
                              **_llm_flags(model, n_hypotheses, k_filtered, m_programs, r_revisions, filter_,
                                           max_tokens, max_dollars)})
     t = load_task(task)
@@ -152,6 +156,7 @@ def eval_cmd(
     workers: Annotated[int | None, typer.Option("--workers", help="Parallel workers (cfg arc.workers).")] = None,
     proposer: ProposerOpt = None,
     time_limit: TimeLimitOpt = None,
+    cpu_limit: CpuLimitOpt = None,
     memory_mb: MemoryOpt = None,
     solver: SolverOpt = None,
     resume: Annotated[str | None, typer.Option("--resume", help="Continue this eval run id instead of starting one.")] = None,
@@ -179,8 +184,8 @@ def eval_cmd(
     path_dataset = dataset if dataset is not None and dataset not in DATASETS else None
     cfg = get_config(ctx, **{
         "arc.dataset": None if path_dataset else dataset, "arc.split": split, "arc.workers": workers,
-        "arc.proposer": proposer, "arc.time_limit_s": time_limit, "arc.memory_mb": memory_mb,
-        "arc.executor": executor, "arc.ray_address": address,
+        "arc.proposer": proposer, "arc.time_limit_s": time_limit, "arc.cpu_limit_s": cpu_limit,
+        "arc.memory_mb": memory_mb, "arc.executor": executor, "arc.ray_address": address,
         **_llm_flags(model, n_hypotheses, k_filtered, m_programs, r_revisions, filter_, max_tokens, max_dollars),
     })
     spec = EvalSpec(dataset=path_dataset or cfg.arc.dataset, split=cfg.arc.split, ids=ids, limit=limit,
