@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -926,6 +927,13 @@ def _crop_sel(pick: Callable[[list[Piece]], Piece | None]) -> Callable[[list[Pie
     return f
 
 
+def _paint(out: np.ndarray, p: Piece, mask: np.ndarray, value: Any) -> np.ndarray:
+    """Write `value` into `out` where `mask` is set, with the piece's mask placed at its position in the whole grid."""
+    h, w = p.grid.shape
+    out[p.top : p.top + h, p.left : p.left + w][mask] = value
+    return out
+
+
 def _keep_sel(pick: Callable[[list[Piece]], Piece | None]) -> Callable[[list[Piece]], np.ndarray | None]:
     """Keep only the picked piece in place (everything else erased)."""
 
@@ -933,11 +941,7 @@ def _keep_sel(pick: Callable[[list[Piece]], Piece | None]) -> Callable[[list[Pie
         p = pick(ps)
         if p is None:
             return None
-        out = np.zeros_like(p.whole)
-        h, w = p.grid.shape
-        view = out[p.top : p.top + h, p.left : p.left + w]
-        view[p.mask] = p.grid[p.mask]
-        return out
+        return _paint(np.zeros_like(p.whole), p, p.mask, p.grid[p.mask])
 
     return f
 
@@ -949,11 +953,7 @@ def _erase_sel(pick: Callable[[list[Piece]], Piece | None]) -> Callable[[list[Pi
         p = pick(ps)
         if p is None:
             return None
-        out = p.whole.copy()
-        h, w = p.grid.shape
-        view = out[p.top : p.top + h, p.left : p.left + w]
-        view[p.mask] = 0
-        return out
+        return _paint(p.whole.copy(), p, p.mask, 0)
 
     return f
 
@@ -965,11 +965,7 @@ def _mark_sel(pick: Callable[[list[Piece]], Piece | None]) -> Callable[[list[Pie
         p = pick(ps)
         if p is None:
             return None
-        out = p.whole.copy()
-        h, w = p.grid.shape
-        view = out[p.top : p.top + h, p.left : p.left + w]
-        view[p.mask & (p.grid != 0)] = NEW
-        return out
+        return _paint(p.whole.copy(), p, p.mask & (p.grid != 0), NEW)
 
     return f
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import Timeout, check_deadline, make_candidate
+from synthloop.arc.dsl.specialists.common import Timeout, check_deadline, make_candidate, same_shapes
 from synthloop.arc.grid import ArcTask, Candidate
 
 KEEP = -1
@@ -111,7 +111,7 @@ def _fn(mode: str, name: str, table: dict) -> Callable[[np.ndarray], np.ndarray 
 
 def object_recolour(task: ArcTask, deadline: float) -> list[Candidate]:
     """Objects (several extraction modes) recoloured by a table over one property."""
-    if not task.train or not all(np.asarray(i).shape == np.asarray(o).shape for i, o in task.train):
+    if not task.train or not same_shapes(task):
         return []
     cands: list[Candidate] = []
     seen: set[bytes] = set()
@@ -177,7 +177,7 @@ def _key_fn(target: int, mode: str, how: str) -> Callable[[np.ndarray], np.ndarr
 
 def recolour_by_key(task: ArcTask, deadline: float) -> list[Candidate]:
     """Objects of one colour take the colour of a key cell: the one sharing their columns or rows, or the nearest."""
-    if not task.train or not all(np.asarray(i).shape == np.asarray(o).shape for i, o in task.train):
+    if not task.train or not same_shapes(task):
         return []
     changed = set()
     for i, o in task.train:
@@ -240,7 +240,7 @@ def _halo_fn(mode: str, name: str, table: dict, diagonal: bool) -> Callable[[np.
 
 def object_halo(task: ArcTask, deadline: float) -> list[Candidate]:
     """Objects chosen by one property get a ring (4- or 8-neighbours) of a colour learned per property value."""
-    if not task.train or not all(np.asarray(i).shape == np.asarray(o).shape for i, o in task.train):
+    if not task.train or not same_shapes(task):
         return []
     for i, o in task.train:  # only background cells change
         i, o = np.asarray(i), np.asarray(o)

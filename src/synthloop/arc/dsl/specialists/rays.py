@@ -9,7 +9,7 @@ import itertools
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import make_candidate
+from synthloop.arc.dsl.specialists.common import make_candidate, same_shapes
 from synthloop.arc.grid import ArcTask, Candidate
 
 
@@ -50,7 +50,7 @@ def _rays_fn(mode: str):
 
 def rays_to_target(task: ArcTask, deadline: float) -> list[Candidate]:
     """Markers in line with the largest object extend towards it."""
-    if not task.train or not all(np.asarray(i).shape == np.asarray(o).shape for i, o in task.train):
+    if not task.train or not same_shapes(task):
         return []
     for mode in ("c4", "m4"):
         c = make_candidate(task, _rays_fn(mode), family="motion", program=f"rays_to_largest({mode})",
@@ -85,7 +85,7 @@ def _lines_fn(modes: dict[int, str], rows_last: bool):
 def colour_lines(task: ArcTask, deadline: float) -> list[Candidate]:
     """Each cell draws the full row or the full column through it, by its colour (or nothing); rows over columns or
     columns over rows."""
-    if not task.train or not all(np.asarray(i).shape == np.asarray(o).shape for i, o in task.train):
+    if not task.train or not same_shapes(task):
         return []
     colours = sorted(set().union(*(set(np.unique(np.asarray(i)).tolist()) for i, _ in task.train))
                      | set().union(*(set(np.unique(np.asarray(g)).tolist()) for g in task.test_inputs)))
@@ -134,7 +134,7 @@ def _step_fn(mover: int, anchor: int):
 
 def step_toward(task: ArcTask, deadline: float) -> list[Candidate]:
     """The cells of one colour move one step (diagonal allowed) towards the cells of another colour."""
-    if not task.train or not all(np.asarray(i).shape == np.asarray(o).shape for i, o in task.train):
+    if not task.train or not same_shapes(task):
         return []
     colours = set.intersection(*(set(np.unique(np.asarray(i)).tolist()) for i, _ in task.train))
     bgs = {O.background_color(np.asarray(i)) for i, _ in task.train}

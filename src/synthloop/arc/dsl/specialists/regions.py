@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import make_candidate
+from synthloop.arc.dsl.specialists.common import make_candidate, same_shapes
 from synthloop.arc.grid import ArcTask, Candidate
 
 
@@ -32,7 +32,7 @@ def _touch_fn(colour: int, connectivity: int):
 
 def fill_touching(task: ArcTask, deadline: float) -> list[Candidate]:
     """Background regions next to a cell of colour C become C (C learned: the only colour the changed cells get)."""
-    if not task.train or not all(np.asarray(i).shape == np.asarray(o).shape for i, o in task.train):
+    if not task.train or not same_shapes(task):
         return []
     new = set()
     for i, o in task.train:
