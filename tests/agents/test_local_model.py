@@ -288,7 +288,7 @@ def test_startup_timeout_is_clear_and_kills_the_child(smol, cfg: LocalConfig):
 
     rec, _ = smol
     srv = LocalServer(cfg.model_copy(update={"startup_timeout_s": 0.2}), rec.path)
-    with pytest.raises(LocalServerError, match=r"not ready after 0.2 s \(\[local\].startup_timeout_s\): .+"):
+    with pytest.raises(LocalServerError, match=r"not ready after 0.2 s \(\[local\].startup_timeout_s; .+\): .+"):
         srv.start()
     assert srv.pid is None and _server_children() == []
 
@@ -333,3 +333,16 @@ def test_qwen_1_5b_writes_a_function():
     check = subprocess.run([sys.executable, "-I", "-c", code + "\nassert add(2, 3) == 5 and add('a', 'b') == 'ab'"],
                            capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, f"model wrote:\n{code}\n{check.stderr}"
+
+
+def test_ready_line_is_found_behind_a_log_prefix(cfg: LocalConfig):
+    """llama.cpp's log thread can write its timestamp just before our READY line (seen in CI): still ready."""
+    import io
+    import types
+
+    from synthloop.agents.local.server import LocalServer
+
+    srv = LocalServer(cfg, "/nonexistent.gguf")
+    out = io.BytesIO(b"0.00.887.875 SYNTHLOOP_READY http://127.0.0.1:58457\nI srv  init: model loaded\n")
+    srv._read_log(types.SimpleNamespace(stdout=out))  # type: ignore[arg-type]
+    assert srv._ready.is_set() and srv._ready_url == "http://127.0.0.1:58457"

@@ -9,16 +9,17 @@ process is gone, however it died), and ignores Ctrl-C: the parent stops it on ex
 from __future__ import annotations
 
 import collections
+import http.client
 import importlib.util
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from .serve import READY
 BIND_FAILED = "couldn't bind HTTP server socket"
 STOP_GRACE_S = 10.0
 LOG_LINES = 400
+_READY_RE = re.compile(re.escape(READY) + r" (http://\S+)")
 
 
 class LocalServerError(ModelError):
@@ -48,9 +50,19 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def _get_json(url: str, timeout: float = 2.0) -> Any:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (our own 127.0.0.1 server)
-        return json.loads(resp.read())
+def _get_json(url: str, timeout: float = 5.0) -> Any:
+    """GET a JSON document from our own loopback server: straight http.client, no proxy from the environment."""
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname or "127.0.0.1", u.port or 80, timeout=timeout)
+    try:
+        conn.request("GET", u.path or "/")
+        resp = conn.getresponse()
+        body = resp.read()
+        if resp.status != 200:
+            raise OSError(f"GET {u.path} answered HTTP {resp.status}: {body[:200]!r}")
+        return json.loads(body)
+    finally:
+        conn.close()
 
 
 class LocalServer:
@@ -158,8 +170,10 @@ class LocalServer:
         for raw in proc.stdout:
             line = raw.decode("utf-8", "replace").rstrip()
             self._log.append(line)
-            if line.startswith(READY + " "):
-                self._ready_url = line.split(" ", 1)[1].strip()
+            # llama.cpp's log thread may have written a timestamp prefix just before our line: search, not match
+            ready = _READY_RE.search(line)
+            if ready:
+                self._ready_url = ready.group(1)
                 self._ready.set()
             if self._echo:
                 self._echo(line)
@@ -167,6 +181,7 @@ class LocalServer:
     def _wait_ready(self, deadline: float) -> None:
         proc = self._proc
         assert proc is not None
+        probe_error = "no answer yet"
         while True:
             rc = proc.poll()
             if rc is not None:
@@ -182,11 +197,12 @@ class LocalServer:
                     self.base_url = self._ready_url.rstrip("/") + "/v1"
                     self.context_size = self._query_context_size()
                     return
-                except (urllib.error.URLError, OSError, ValueError):
-                    pass
+                except (OSError, ValueError) as e:
+                    probe_error = f"{type(e).__name__}: {e}"
             if time.monotonic() > deadline:
                 raise LocalServerError(f"local model server not ready after {self.cfg.startup_timeout_s:g} s "
-                                       f"([local].startup_timeout_s): {self.log_tail(6)}")
+                                       f"([local].startup_timeout_s; last probe of {self._ready_url}: "
+                                       f"{probe_error}): {self.log_tail(6)}")
             time.sleep(0.1)
 
     def _query_context_size(self) -> int:
@@ -195,7 +211,7 @@ class LocalServer:
             props = _get_json(self._ready_url + "/props")  # type: ignore[operator]
             n = (props.get("default_generation_settings") or {}).get("n_ctx") or props.get("n_ctx")
             return int(n) if n else int(self.cfg.context_size)
-        except (urllib.error.URLError, OSError, ValueError, TypeError, AttributeError):
+        except (OSError, ValueError, TypeError, AttributeError):
             return int(self.cfg.context_size)
 
     def _terminate(self) -> None:
