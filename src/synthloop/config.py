@@ -90,6 +90,7 @@ class BuildConfig(_Section):
     test_timeout_s: float = Field(60.0, gt=0)
     run_timeout_s: float = Field(20.0, gt=0)
     allow_install: bool = False
+    tool_protocol: Literal["auto", "native", "json"] = "auto"  # auto = native tool calls where the endpoint has them
 
 
 class ArcConfig(_Section):

@@ -29,13 +29,14 @@ class RecordingModel(ScriptedModel):
         return super().complete(copy.deepcopy(messages), **kw)
 
 
-def _agent(model, store, sandbox, events, *, max_steps=10, max_fix_rounds=1):
+def _agent(model, store, sandbox, events, *, max_steps=10, max_fix_rounds=1, protocol="auto",
+           owned=("tests/test_a.py",)):
     tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
-    brief = Brief(task="demo task", instruction_id="i1", instruction="write things", owned=["a.py"], foreign=[],
+    brief = Brief(task="demo task", instruction_id="i1", instruction="write things", owned=list(owned), foreign=[],
                   dependencies=[("i0", "earlier", "i0 made nothing")], relevant=["a.py"])
     return Subagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=max_steps,
                     max_fix_rounds=max_fix_rounds, temperature=0.2, max_tokens=512,
-                    emit=lambda k, **d: events.append((k, d)))
+                    emit=lambda k, **d: events.append((k, d)), protocol=protocol)
 
 
 def test_context_overflow_summarises_and_restarts_keeping_files(open_tmp, sandbox):
@@ -73,9 +74,45 @@ def test_json_action_protocol_without_tool_calling(open_tmp, sandbox):
     res = _agent(model, store, sandbox, events).run()
     assert res.status == "done" and res.summary == "tests exist"
     assert all(c["tools"] is None for c in model.calls)
-    assert "no native tool calling" in model.calls[0]["messages"][0]["content"]
+    assert "not native tool calls" in model.calls[0]["messages"][0]["content"]
     assert "Result of write_file" in model.calls[1]["messages"][-1]["content"]
     assert "exactly one JSON object" in model.calls[2]["messages"][-1]["content"]
+
+
+def test_json_protocol_can_be_chosen_for_an_endpoint_that_has_tool_calling(open_tmp, sandbox):
+    """build.tool_protocol = "json": small models that misuse native tool calls act through JSON replies instead."""
+    store = DiskFileStore(open_tmp / "ws")
+    replies = ['{"tool": "write_file", "args": {"path": "tests/test_a.py"}}\n```python\n' + TEST_OK + "```",
+               '{"tool": "mark_complete", "args": {"summary": "tests exist"}}']  # file content in a fenced block
+    model = RecordingModel(replies, capabilities=Capabilities(tools=True))
+    res = _agent(model, store, sandbox, [], protocol="json").run()
+    assert res.status == "done" and store.read("tests/test_a.py") == TEST_OK
+    assert all(c["tools"] is None for c in model.calls)
+    assert "exactly one JSON object" in model.calls[0]["messages"][0]["content"]
+    native = RecordingModel([call("write_file", path="tests/test_a.py", content=TEST_OK),
+                             call("mark_complete", summary="x")], capabilities=Capabilities(tools=True))
+    assert _agent(native, DiskFileStore(open_tmp / "ws2"), sandbox, [], protocol="auto").run().status == "done"
+    assert native.calls[0]["tools"]  # auto: native tool calls where the endpoint has them
+
+
+def test_mark_complete_before_writing_the_owned_files_is_refused_once(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    replies = [call("mark_complete", summary="nothing to do"),  # small models do this on an empty project
+               call("write_file", path="a.py", content="A = 1\n"),
+               call("write_file", path="tests/test_a.py", content=TEST_OK),
+               call("mark_complete", summary="a.py and its test")]
+    model = RecordingModel(replies)
+    events: list = []
+    res = _agent(model, store, sandbox, events, owned=("a.py", "tests/test_a.py")).run()
+    assert res.status == "done" and res.fix_rounds == 0 and res.summary == "a.py and its test"
+    assert ("complete_refused", {"missing": ["a.py", "tests/test_a.py"]}) in events
+    assert "do not exist: a.py, tests/test_a.py" in model.calls[1]["messages"][-1]["content"]
+    assert [k for k, _ in events].count("checks") == 1  # the refusal ran no checks and cost no fix round
+    store2 = DiskFileStore(open_tmp / "ws2")
+    store2.write("tests/test_a.py", TEST_OK)
+    again = RecordingModel([call("mark_complete", summary="a"), call("mark_complete", summary="b.py is not needed")])
+    res2 = _agent(again, store2, sandbox, [], owned=("b.py", "tests/test_a.py")).run()
+    assert res2.status == "done" and res2.summary == "b.py is not needed"  # a second mark_complete goes through
 
 
 def test_tool_call_left_in_the_text_is_still_executed(open_tmp, sandbox):

@@ -264,7 +264,8 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     agent = Subagent(env.role(f"subagent:{it.id}"), tools, brief,
                      lambda: env.check(scratch),
                      max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
-                     temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit)
+                     temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit,
+                     protocol=bcfg.tool_protocol)
     res = agent.run()
     return {"id": it.id, "status": res.status, "summary": res.summary, "reason": res.reason, "steps": res.steps,
             "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,

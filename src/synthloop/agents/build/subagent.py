@@ -12,6 +12,7 @@ from typing import Any
 from ...errors import UserError
 from ..model import Message, TruncatedOutput
 from . import prompts
+from .actions import Action, parse_text_action
 from .checks import CheckReport
 from .tools import ToolBox, openai_tools, tool_list_text
 
@@ -31,18 +32,6 @@ def approx_tokens(obj: Any) -> int:
     if isinstance(obj, list):
         return sum(approx_tokens(v) for v in obj)
     return len(str(obj)) // 4 + 1 if obj is not None else 0
-
-
-@dataclass
-class Action:
-    name: str
-    args: dict[str, Any]
-    call_id: str | None = None
-    error: str | None = None  # the arguments could not be parsed
-
-    @property
-    def signature(self) -> str:
-        return self.name + ":" + json.dumps(self.args, sort_keys=True)[:2000]
 
 
 @dataclass
@@ -75,12 +64,13 @@ class Subagent:
 
     def __init__(self, model: Any, tools: ToolBox, brief: Brief, check: Callable[[], CheckReport], *,
                  max_steps: int, max_fix_rounds: int, temperature: float, max_tokens: int,
-                 emit: Callable[..., None]):
+                 emit: Callable[..., None], protocol: str = "auto"):
         self.model, self.tools, self.brief, self.check = model, tools, brief, check
         self.max_steps, self.max_fix_rounds = max_steps, max_fix_rounds
         self.base_temperature, self.max_tokens = temperature, max_tokens
         self.emit = emit
-        self.use_tools = bool(getattr(model.capabilities, "tools", True))
+        native = bool(getattr(model.capabilities, "tools", True))
+        self.use_tools = native if protocol == "auto" else protocol == "native" and native
         self.tool_specs = openai_tools() if self.use_tools else None
         ctx = int(getattr(model, "context_size", 8192) or 8192)
         self.budget = ctx - max_tokens - approx_tokens(self.tool_specs or []) - SAFETY_TOKENS
@@ -139,13 +129,13 @@ class Subagent:
                     args, err = {}, f"arguments are not valid JSON ({e.msg}); was the reply cut off? write smaller pieces"
                 actions.append(Action(tc.name, args if isinstance(args, dict) else {}, tc.id, err))
             if not actions and choice.content:  # some servers leave the call in the text (<tool_call>{...})
-                action = _parse_json_action(choice.content)
+                action = parse_text_action(choice.content)
                 if action is not None:  # an unknown name gets "unknown tool; tools: ..." back
                     actions.append(action)
             return choice.to_message(), actions, choice.finish_reason
         content = choice.content or ""
         msg: Message = {"role": "assistant", "content": content}
-        action = _parse_json_action(content)
+        action = parse_text_action(content)
         return msg, ([action] if action else []), choice.finish_reason
 
     def _result_message(self, action: Action, text: str) -> Message:
@@ -185,6 +175,7 @@ class Subagent:
         temperature = self.base_temperature
         recent: deque[str] = deque(maxlen=LOOP_WINDOW)
         failed_checks = 0
+        warned_missing = False
         while res.steps < self.max_steps:
             if self.tokens(messages) > self.budget:
                 if res.restarts >= MAX_RESTARTS:
@@ -224,6 +215,12 @@ class Subagent:
             for action in actions:
                 if action.error:
                     messages.append(self._result_message(action, f"ERROR: {action.error}"))
+                    continue
+                if action.name == "mark_complete" and not warned_missing and (missing := self._missing_owned()):
+                    warned_missing = True  # once: a second mark_complete goes to the checks
+                    self.emit("complete_refused", missing=missing)
+                    messages.append(self._result_message(action, prompts.render(
+                        "missing_files", files=", ".join(missing))))
                     continue
                 if action.name == "mark_complete":
                     report = self.check()
@@ -266,6 +263,10 @@ class Subagent:
             res.reason = f"step limit ({self.max_steps}) reached with failing checks"
         return res
 
+    def _missing_owned(self) -> list[str]:
+        """Files the instruction owns that do not exist yet (glob-like entries are not checked)."""
+        return [p for p in self.brief.owned if not any(c in p for c in "*?[") and not self.tools.store.exists(p)]
+
     def _answer_rest(self, messages: list[Message], actions: list[Action], done: Action) -> None:
         """Every tool call needs a result message, also those after mark_complete."""
         for a in actions[actions.index(done):]:
@@ -292,28 +293,3 @@ def _as_plain(m: Message) -> Message:
         calls = "; ".join(f"{c['function']['name']}({c['function']['arguments'][:300]})" for c in m["tool_calls"])
         return {"role": "assistant", "content": (str(m.get("content") or "") + f"\n[called {calls}]").strip()}
     return m
-
-
-def _parse_json_action(text: str) -> Action | None:
-    """{"tool": ..., "args": {...}} from a reply (bare JSON or inside a code fence)."""
-    from ..structured import extract_json
-
-    try:
-        data = extract_json(text)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    name = data.get("tool") or data.get("name") or data.get("action")
-    if "args" in data or "arguments" in data:
-        args = data.get("args", data.get("arguments"))
-    else:  # small models often flatten: {"name": "write_file", "path": ..., "content": ...}
-        args = {k: v for k, v in data.items() if k not in ("tool", "name", "action")}
-    if not isinstance(name, str):
-        return None
-    if isinstance(args, str):
-        try:
-            args = json.loads(args)
-        except json.JSONDecodeError:
-            return Action(name, {}, None, "args must be a JSON object")
-    return Action(name, args if isinstance(args, dict) else {}, None, None if isinstance(args, dict) else "args must be a JSON object")
