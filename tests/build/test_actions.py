@@ -50,3 +50,14 @@ def test_python_literal_with_triple_quoted_content():
     a = parse_text_action(reply)
     assert a.name == "write_file" and a.args["path"] == "tests/test_solution.py"
     assert "def test_x():" in a.args["content"]
+
+
+def test_triple_quoted_content_with_docstrings_inside_and_raw_newlines():
+    # seen with Qwen2.5-Coder-1.5B: the docstring's triple quotes end the literal early
+    reply = ('```json\n{\n  "tool": "write_file",\n  "args": {\n    "path": "solution.py",\n    "content": """\n'
+             'def f(x):\n    """ Double x. """\n    return 2 * x\n"""\n  }\n}\n```')
+    a = parse_text_action(reply)
+    assert a.name == "write_file" and a.args["path"] == "solution.py"
+    assert a.args["content"] == 'def f(x):\n    """ Double x. """\n    return 2 * x\n'
+    raw = parse_text_action('{"tool": "write_file", "args": {"path": "a.py", "content": "x = 1\ny = 2\n"}}')
+    assert raw.args["content"] == "x = 1\ny = 2\n"

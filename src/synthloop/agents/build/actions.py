@@ -61,11 +61,11 @@ def parse_text_action(text: str) -> Action | None:
 
 def _first_json_object(text: str) -> tuple[dict[str, Any], int] | None:
     """The first JSON object in the text (inside a ```json fence or bare) and where it ends."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)  # raw newlines inside strings are common and harmless
     for m in FENCE.finditer(text):
         if m.group(1).lower() in ("json", ""):
             try:
-                value = json.loads(m.group(2).strip())
+                value = decoder.decode(m.group(2).strip())
             except json.JSONDecodeError:
                 continue
             if isinstance(value, dict):
@@ -108,12 +108,18 @@ def _code_block(text: str) -> str | None:
 
 
 def _salvage_write(text: str) -> Action | None:
-    """Broken JSON that still says write_file and a path, with the content in a fenced block after it."""
+    """Broken JSON that still says write_file and a path, with the content in a fenced block after it, or in a
+    triple-quoted string that itself contains triple-quoted docstrings (the last triple quote ends it)."""
     if not re.search(r'"(?:tool|name|action)"\s*:\s*"write_file"', text):
         return None
     path = re.search(r'"path"\s*:\s*"([^"\n]+)"', text)
     if not path:
         return None
+    quoted = re.search(r'"content"\s*:\s*"""', text)
+    if quoted:
+        end = text.rfind('"""')
+        if end > quoted.end():
+            return Action("write_file", {"path": path.group(1), "content": text[quoted.end():end].lstrip("\n")})
     block = _code_block(text[path.end():])
     if block is None:
         return None
