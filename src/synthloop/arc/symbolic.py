@@ -1,4 +1,5 @@
-"""The symbolic proposer: learned specialists, then the DSL state search, as one Solver."""
+"""The symbolic proposer: learned specialists (in the task's own frame, then in rotated / mirrored / colour-ranked
+frames when that found nothing strong), then the DSL state search, as one Solver."""
 
 from __future__ import annotations
 
@@ -7,18 +8,16 @@ from collections.abc import Callable
 
 from synthloop.arc.attempts import plausibility_penalty
 from synthloop.arc.dsl.describe import describe_program
+from synthloop.arc.dsl.frames import FRAME_RANK_PENALTY, is_memorising, is_strong, run_frames
 from synthloop.arc.dsl.search import SearchStats, Solution, solve_task
 from synthloop.arc.grid import ArcTask, Candidate, as_grid
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
 
 SECOND_OPINION_SHARE = 0.2  # of the search budget, when a strong specialist already explains every demo
+FRAME_CPU_SHARE = 0.15  # of cpu_limit_s, for the specialists in other frames (taken from the search's budget)
 
-
-def is_memorising(c: Candidate) -> bool:
-    """A lookup-table rule that may only have memorised the demos (weak, or unseen test cases left as they are)."""
-    meta = c.meta or {}
-    return meta.get("family") == "local_rule" and (bool(meta.get("weak")) or meta.get("covered") is False)
+__all__ = ["SymbolicSolver", "is_memorising", "search_share", "solution_to_candidate"]
 
 
 def search_share(cands: list[Candidate], n_test: int) -> float:
@@ -28,7 +27,7 @@ def search_share(cands: list[Candidate], n_test: int) -> float:
     test input; a small share for a second opinion when they give one; all of it when only memorising rules (or
     nothing) explain the demos.
     """
-    strong = [c for c in cands if c.solves_train and not is_memorising(c)]
+    strong = [c for c in cands if is_strong(c)]
     if not strong:
         return 1.0
     distinct = min((len({(p.shape, p.tobytes()) for c in strong if i < len(c.predictions)
@@ -62,17 +61,19 @@ def solution_to_candidate(sol: Solution) -> Candidate:
 
 
 class SymbolicSolver:
-    """Specialists (each guarded, a share of the time) followed by the DSL search with the time left.
+    """Specialists (each guarded, a share of the time; retried in other frames while none is strong) followed by the
+    DSL search with the time left.
 
     `specialists` replaces the registry (tests, ablations). `time_limit_s` caps the wall time spent per task; the caller's deadline caps it further. `cpu_limit_s`
-    (optional) also caps the CPU seconds of the search, which makes results independent of machine load.
+    (optional) also caps the CPU seconds of the frames and the search, which makes results independent of machine load.
+    `use_frames` turns the specialists' frames off (ablations).
     """
 
     name = "symbolic"
 
     def __init__(self, time_limit_s: float = 20.0, *, specialist_share: float = 0.3, max_depth: int = 3,
                  use_specialists: bool = True, cpu_limit_s: float | None = None,
-                 specialists: list[Specialist] | None = None):
+                 specialists: list[Specialist] | None = None, use_frames: bool = True):
         if time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
         self.time_limit_s = time_limit_s
@@ -81,6 +82,7 @@ class SymbolicSolver:
         self.use_specialists = use_specialists
         self.cpu_limit_s = cpu_limit_s
         self.specialists = specialists  # None: the registry in synthloop.arc.dsl.specialists
+        self.use_frames = use_frames
         self.last_stats: SearchStats | None = None
         self.errors: list[str] = []
 
@@ -88,8 +90,9 @@ class SymbolicSolver:
         """Candidates, each with meta["rank_penalty"] (see `plausibility_penalty`) for the attempt ranking."""
         cands = self._solve(task, deadline)
         for c in cands:
-            if c.solves_train:
-                c.meta = {**(c.meta or {}), "rank_penalty": plausibility_penalty(c, task)}
+            if c.solves_train:  # Occam: a candidate from another frame ranks below one from the task's own frame
+                framed = FRAME_RANK_PENALTY if (c.meta or {}).get("frame") else 0
+                c.meta = {**(c.meta or {}), "rank_penalty": plausibility_penalty(c, task) + framed}
         return cands
 
     def _solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
@@ -99,14 +102,19 @@ class SymbolicSolver:
         self.errors = []
         if self.use_specialists:
             spec_deadline = start + (deadline - start) * self.specialist_share
-            for spec in self.specialists if self.specialists is not None else _load_specialists():
+            specs = self.specialists if self.specialists is not None else _load_specialists()
+            for spec in specs:
                 if time.monotonic() >= spec_deadline:
                     break
                 try:
                     cands.extend(spec(task, spec_deadline))
                 except Exception as e:  # one bad specialist must never kill the task
                     self.errors.append(f"{getattr(spec, '__name__', spec)}: {type(e).__name__}: {e}")
-        share = search_share(cands, len(task.test_inputs))
+            if self.use_frames and not any(is_strong(c) for c in cands):
+                cpu_end = None if self.cpu_limit_s is None else time.process_time() + self.cpu_limit_s * FRAME_CPU_SHARE
+                cands.extend(run_frames(specs, task, spec_deadline, cpu_deadline=cpu_end, errors=self.errors))
+        # only candidates in the task's own frame may cut the search short: a rule seen in another frame is less sure
+        share = search_share([c for c in cands if not (c.meta or {}).get("frame")], len(task.test_inputs))
         if (any(c.solves_train for c in cands) and time.monotonic() >= deadline) or share <= 0:
             return cands
         stats = SearchStats()
