@@ -185,6 +185,16 @@ def test_test_files_cannot_be_deleted_or_weakened_without_a_reason(open_tmp):
     assert "unknown tool" in tb.execute("rm_rf", {})
 
 
+def test_patching_text_that_is_not_there_points_to_write_file(open_tmp):
+    """Small models try to 'patch in' a new function by searching for its signature: say how to add code."""
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("core.py", "def a():\n    return 1\n")
+    tb = ToolBox(store, None, lambda k, **d: None)
+    out = tb.execute("patch_file", {"path": "core.py", "edits": [{"search": "def top(x)", "replace": "def top(x):"}]})
+    assert out.startswith("ERROR") and "search text not found" in out and "use write_file" in out
+    assert store.read("core.py") == "def a():\n    return 1\n"
+
+
 def test_foreign_files_are_refused(open_tmp):
     store = DiskFileStore(open_tmp / "ws")
     tb = ToolBox(store, None, lambda k, **d: None, foreign=frozenset({"b.py"}))

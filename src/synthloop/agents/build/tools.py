@@ -174,7 +174,13 @@ class ToolBox:
             parsed = [Edit(str(e["search"]), str(e.get("replace", ""))) for e in edits]
         from ...memory.filestore import apply_edits
 
-        new = apply_edits(self.store.read(rel), parsed, path=rel)
+        try:
+            new = apply_edits(self.store.read(rel), parsed, path=rel)
+        except FileStoreError as e:
+            if "search text not found" not in str(e):
+                raise
+            raise FileStoreError(f"{e}. A patch only changes text that is already in the file: to add new code, "
+                                 "use write_file with the whole new file content") from e
         refused = self._guard_test(rel, new, reason)
         if refused:
             return refused
