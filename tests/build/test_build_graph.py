@@ -134,7 +134,7 @@ def test_failed_instruction_rolls_back_and_blocks_dependants(cfg, new_run, sandb
                    content="from bad import X\n\n\ndef test_x():\n    assert X == 2\n"),
               call("mark_complete", summary="a"), call("mark_complete", summary="b"), call("mark_complete", summary="c")]
     fix = plan_reply([{"id": "fix", "instruction": "a working module instead", "files": ["good.py", "tests/test_good.py"],
-                       "depends_on": ["nonexistent"]}])
+                       "depends_on": ["bad", "nonexistent"]}])  # a repair that names the failed step
     good = [call("write_file", path="good.py", content="Y = 2\n"),
             call("write_file", path="tests/test_good.py",
                  content="from good import Y\n\n\ndef test_y():\n    assert Y == 2\n"),
@@ -149,7 +149,7 @@ def test_failed_instruction_rolls_back_and_blocks_dependants(cfg, new_run, sandb
     # the failed instruction's files never reached the workspace (rolled back); the replanned one's did
     assert sorted(summary["files"]) == ["good.py", "tests/test_good.py"]
     assert reg.get("r1-fix").status == "done" and reg.get("r1-fix").origin == "replan-1"
-    assert reg.get("r1-fix").deps == []  # the unknown dependency was dropped
+    assert reg.get("r1-fix").deps == []  # the unknown dependency and the failed one were dropped (else: never ready)
     assert director.asked.count("replan") == 2  # bounded: the second re-plan added nothing
     assert summary["counts"] == {"pending": 0, "running": 0, "done": 1, "failed": 2}
     assert summary["tests_passed"] == 1 and summary["replans"] == 2

@@ -208,6 +208,11 @@ def build_graph(env: BuildEnv) -> Any:
             items, notes = to_instructions(plan_obj, existing=existing, limit=MAX_NEW_PER_REPLAN, origin=origin,
                                            id_prefix=f"r{rnd}-")
             items = [i for i in items if all(d in existing or d in {x.id for x in items} for d in i.deps)]
+            failed = {it.id for it in env.registry.all() if it.status == "failed"}
+            for i in items:  # a repair replaces the failed work: waiting for it would block the repair forever
+                if failed & set(i.deps):
+                    notes.append(f"{i.id}: dropped dependencies on failed {', '.join(sorted(failed & set(i.deps)))}")
+                    i.deps = [d for d in i.deps if d not in failed]
             if items:
                 env.registry.add(items)
         env.emit("replan", round=rnd, added=len(items), notes=notes, ids=[i.id for i in items])
