@@ -190,9 +190,17 @@ def test_patching_text_that_is_not_there_points_to_write_file(open_tmp):
     store = DiskFileStore(open_tmp / "ws")
     store.write("core.py", "def a():\n    return 1\n")
     tb = ToolBox(store, None, lambda k, **d: None)
-    out = tb.execute("patch_file", {"path": "core.py", "edits": [{"search": "def top(x)", "replace": "def top(x):"}]})
+    out = tb.execute("patch_file", {"path": "core.py", "edits": [{"search": "return 2", "replace": "return 3"}]})
     assert out.startswith("ERROR") and "search text not found" in out and "use write_file" in out
     assert store.read("core.py") == "def a():\n    return 1\n"
+    # the same absent line "replaced" by a block that starts with it: the block is added as new code
+    new = {"search": "def top(x):", "replace": "def top(x):\n    return x\n"}
+    out = tb.execute("patch_file", {"path": "core.py", "edits": [new]})
+    assert out.startswith("patched core.py") and "added as new code" in out
+    assert store.read("core.py") == "def a():\n    return 1\n\n\ndef top(x):\n    return x\n"
+    again = tb.execute("patch_file", {"path": "core.py", "edits": [new]})  # a repeat must not insert the body twice
+    assert again.startswith("ERROR") and "already contains" in again
+    assert store.read("core.py").count("return x") == 1
 
 
 def test_foreign_files_are_refused(open_tmp):

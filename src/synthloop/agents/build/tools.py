@@ -174,20 +174,29 @@ class ToolBox:
             parsed = [Edit(str(e["search"]), str(e.get("replace", ""))) for e in edits]
         from ...memory.filestore import apply_edits
 
+        current = self.store.read(rel)
+        if any(e.replace.strip() and e.search in e.replace and e.replace in current for e in parsed):
+            return (f"ERROR: {rel} already contains that replacement: the change was made before; read the file, "
+                    "run the tests, or call mark_complete")
+        note = ""
         try:
-            new = apply_edits(self.store.read(rel), parsed, path=rel)
+            new = apply_edits(current, parsed, path=rel)
         except FileStoreError as e:
             if "search text not found" not in str(e):
                 raise
-            raise FileStoreError(f"{e}. A patch only changes text that is already in the file: to add new code, "
-                                 "use write_file with the whole new file content") from e
+            new = _append_new_code(current, parsed)
+            if new is None:
+                raise FileStoreError(f"{e}. A patch only changes text that is already in the file: to add new "
+                                     "code, use write_file with the whole new file content") from e
+            note = (" — the search text was not in the file and the replacement starts with it, so it was added "
+                    "as new code at the end of the file; read the file to check")
         refused = self._guard_test(rel, new, reason)
         if refused:
             return refused
         self.store.write(rel, new)
         self.written.add(rel)
-        self.emit("tool_patch", path=rel, edits=len(parsed))
-        return f"patched {rel} ({len(parsed)} edit(s) applied)"
+        self.emit("tool_patch", path=rel, edits=len(parsed), appended=bool(note))
+        return f"patched {rel} ({len(parsed)} edit(s) applied){note}"
 
     def _t_delete_file(self, path: str, reason: str | None = None) -> str:
         rel = self._check_owner(path)
@@ -227,3 +236,14 @@ class ToolBox:
         if not body and not r.ok:
             body = str(r.output or "")[-2500:]
         return head + ("\n\n" + body if body else "")
+
+
+def _append_new_code(text: str, edits: list[Edit]) -> str | None:
+    """A one-edit patch that 'replaces' an absent line by a block starting with it means "add this block" (small
+    models add a function this way): the file with the block appended, else None."""
+    if len(edits) != 1:
+        return None
+    search, replace = edits[0].search.strip(), edits[0].replace
+    if not search or "\n" in search or search in text or not replace.lstrip().startswith(search):
+        return None
+    return text.rstrip("\n") + "\n\n\n" + replace.strip("\n") + "\n"
