@@ -115,6 +115,18 @@ def test_mark_complete_before_writing_the_owned_files_is_refused_once(open_tmp, 
     assert res2.status == "done" and res2.summary == "b.py is not needed"  # a second mark_complete goes through
 
 
+def test_step_limit_counts_as_done_only_when_the_owned_files_exist(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("tests/test_a.py", TEST_OK)  # the checks pass, but the instruction's own new file was never written
+    model = RecordingModel([call("read_file", path="tests/test_a.py"), call("list_files")])
+    res = _agent(model, store, sandbox, [], max_steps=2, owned=("tests/test_new.py",)).run()
+    assert res.status == "failed" and "without writing tests/test_new.py" in res.reason
+    store.write("tests/test_new.py", TEST_OK)
+    model = RecordingModel([call("read_file", path="tests/test_a.py"), call("list_files")])
+    res = _agent(model, store, sandbox, [], max_steps=2, owned=("tests/test_new.py",)).run()
+    assert res.status == "done" and res.summary == "(step limit reached; checks pass)"
+
+
 def test_tool_call_left_in_the_text_is_still_executed(open_tmp, sandbox):
     store = DiskFileStore(open_tmp / "ws")
     text_call = ('<tool_call>\n{"name": "write_file", "arguments": {"path": "tests/test_a.py", "content": '

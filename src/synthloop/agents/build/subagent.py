@@ -257,8 +257,11 @@ class Subagent:
         report = self.check()  # out of steps: the work still counts if the checks pass
         res.checks = report.brief()
         self.emit("checks", **report.brief())
-        if report.ok:
+        missing = self._missing_owned()
+        if report.ok and not missing:
             res.status, res.summary = "done", "(step limit reached; checks pass)"
+        elif report.ok:
+            res.reason = f"step limit ({self.max_steps}) reached without writing {', '.join(missing)}"
         else:
             res.reason = f"step limit ({self.max_steps}) reached with failing checks"
         return res
