@@ -112,3 +112,16 @@ def narrow_tables(allowed: dict[str, dict], bad: set[str], features: dict[str, l
                 bad.add(name)
                 break
             table[v] = new
+
+
+def paint_by_table(g: np.ndarray, objs: Sequence[O.Object], values: Sequence, table: dict, keep: object) -> np.ndarray | None:
+    """`g` with each object painted the colour its property value maps to (`keep` leaves it); None when a value is
+    missing from the table."""
+    out = g.copy()
+    for ob, v in zip(objs, values, strict=True):
+        t = table.get(v)
+        if t is None:
+            return None
+        if t != keep:
+            out[ob.rows, ob.cols] = t
+    return out

@@ -12,6 +12,7 @@ import numpy as np
 
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists.common import Timeout, check_deadline, make_candidate, same_shapes
+from synthloop.arc.dsl.specialists.learn import narrow_tables, paint_by_table
 from synthloop.arc.grid import ArcTask, Candidate
 
 KEEP = -1
@@ -96,15 +97,7 @@ def _fn(mode: str, name: str, table: dict) -> Callable[[np.ndarray], np.ndarray 
     def fn(g: np.ndarray) -> np.ndarray | None:
         g = np.asarray(g)
         objs = O.extract(g, mode)
-        vals = _features(objs)[name]
-        out = g.copy()
-        for ob, v in zip(objs, vals, strict=True):
-            t = table.get(v)
-            if t is None:
-                return None
-            if t != KEEP:
-                out[ob.rows, ob.cols] = t
-        return out
+        return paint_by_table(g, objs, _features(objs)[name], table, KEEP)
 
     return fn
 
@@ -265,16 +258,7 @@ def object_halo(task: ArcTask, deadline: float) -> list[Candidate]:
                     vals = np.unique(o[ring])
                     targets.append({KEEP} if len(vals) == 0 or (len(vals) == 1 and vals[0] == bg)
                                    else {int(vals[0])} if len(vals) == 1 else {KEEP})
-                for name, fvals in _features(objs).items():
-                    if name in bad:
-                        continue
-                    table = allowed.setdefault(name, {})
-                    for v, t in zip(fvals, targets, strict=True):
-                        new = t if v not in table else table[v] & t
-                        if not new:
-                            bad.add(name)
-                            break
-                        table[v] = new
+                narrow_tables(allowed, bad, _features(objs), targets)
             if "*" in bad:
                 continue
             test_feats = [_features(O.extract(np.asarray(g), mode)) for g in task.test_inputs]

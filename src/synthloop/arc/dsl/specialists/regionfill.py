@@ -17,6 +17,7 @@ from synthloop.arc.dsl.specialists.learn import (
     Hypothesis,
     first_solution,
     narrow_tables,
+    paint_by_table,
     single_changed_colour,
 )
 from synthloop.arc.dsl.specialists.objrecolour import KEEP, _features
@@ -87,16 +88,9 @@ def _fn(colour: int, conn: int, enclosed: bool, name: str, table: dict) -> Calla
         objs = _regions(g, colour, conn, enclosed)
         if len(objs) > _MAX_REGIONS:
             return None
-        out = g.copy()
         if not objs:
-            return out
-        for ob, v in zip(objs, _region_features(objs)[name], strict=True):
-            t = table.get(v)
-            if t is None:
-                return None
-            if t != KEEP:
-                out[ob.rows, ob.cols] = t
-        return out
+            return g.copy()
+        return paint_by_table(g, objs, _region_features(objs)[name], table, KEEP)
 
     return fn
 
