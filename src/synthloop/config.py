@@ -90,7 +90,8 @@ class BuildConfig(_Section):
     test_timeout_s: float = Field(60.0, gt=0)
     run_timeout_s: float = Field(20.0, gt=0)
     allow_install: bool = False
-    tool_protocol: Literal["auto", "native", "json"] = "auto"  # auto = native tool calls where the endpoint has them
+    # auto = whole files for the embedded model, else native tool calls where the endpoint has them, else json
+    tool_protocol: Literal["auto", "native", "json", "files"] = "auto"
 
 
 class ArcConfig(_Section):

@@ -3,11 +3,14 @@ consume replies concurrently, so a single ordered list would race)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from synthloop.agents.scripted import ScriptedModel
 
 _INSTR = re.compile(r"# Your instruction \(([^)]+)\)")
 
@@ -65,3 +68,15 @@ class Director:
     def replies(self, n: int = 200) -> list[Any]:
         """The reply list for ScriptedModel: this router, n times."""
         return [self] * n
+
+
+class RecordingModel(ScriptedModel):
+    """ScriptedModel that records a copy of each call's messages and its temperature."""
+
+    def __init__(self, *a: Any, **kw: Any):
+        super().__init__(*a, **kw)
+        self.temperatures: list[float] = []
+
+    def complete(self, messages: Any, **kw: Any) -> Any:
+        self.temperatures.append(kw.get("temperature", 0.0))
+        return super().complete(copy.deepcopy(messages), **kw)

@@ -3,9 +3,7 @@ and checks that never count a timeout or "no tests" as a pass (real sandbox, rea
 
 from __future__ import annotations
 
-import copy
-
-from build_director import call
+from build_director import RecordingModel, call
 
 from synthloop.agents.build.checks import run_checks
 from synthloop.agents.build.subagent import Brief, Subagent, approx_tokens
@@ -15,18 +13,6 @@ from synthloop.agents.scripted import ScriptedModel
 from synthloop.memory.filestore import DiskFileStore
 
 TEST_OK = "def test_ok():\n    assert 1 + 1 == 2\n"
-
-
-class RecordingModel(ScriptedModel):
-    """ScriptedModel that records a copy of each call's messages and its temperature."""
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.temperatures: list[float] = []
-
-    def complete(self, messages, **kw):
-        self.temperatures.append(kw.get("temperature", 0.0))
-        return super().complete(copy.deepcopy(messages), **kw)
 
 
 def _agent(model, store, sandbox, events, *, max_steps=10, max_fix_rounds=1, protocol="auto",

@@ -300,3 +300,36 @@ def test_cli_build_run_repo_in_place(open_tmp, sandbox):
     bad = subprocess.run([*cli, "build", "run", "--in-place", "x"], capture_output=True, text=True, timeout=120, env=env)
     assert bad.returncode != 0 and "--in-place needs --repo PATH" in bad.stderr + bad.stdout
     assert not list((open_tmp / "runs").glob("*")) or len(list((open_tmp / "runs").glob("*-build-*"))) == 1
+
+def test_extend_run_in_the_files_protocol_catches_a_regression(cfg, new_run, sandbox, open_tmp):
+    """Whole-file replies on an existing repository: the brief says how (READ, whole files), a rewritten file that
+    breaks a test which passed at baseline goes back as a regression, the fix lands in the patch."""
+    from build_director import Director, plan_reply
+
+    from synthloop.agents.build_run import run_build
+    from synthloop.agents.scripted import ScriptedModel
+
+    cfg = cfg.model_copy(update={"build": cfg.build.model_copy(update={"tool_protocol": "files"})})
+    repo = make_repo(open_tmp / "repo")
+    plan = plan_reply([{"id": "mul", "instruction": "Add mul(a, b) to src/mylib/core.py with tests",
+                        "files": ["src/mylib/core.py", "tests/test_mul.py"]}])
+    test = "from mylib.core import mul\n\n\ndef test_mul():\n    assert mul(3, 4) == 12\n"
+
+    def first(messages):
+        brief = messages[1]["content"]
+        assert "ask for others with `READ path`" in brief and "patch_file" not in brief
+        assert "## src/mylib/core.py\n```\n" + LIB in brief  # the file to change is shown whole
+        lost_sub = "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n"  # sub() dropped
+        return f"FILE: src/mylib/core.py\n```python\n{lost_sub}```\nFILE: tests/test_mul.py\n```python\n{test}```"
+
+    def fix(messages):
+        assert "REGRESSION" in messages[1]["content"]
+        return f"FILE: src/mylib/core.py\n```python\n{LIB}\n\ndef mul(a, b):\n    return a * b\n```"
+
+    director = Director(plan, {"mul": [first, fix]})
+    run = new_run()
+    summary = run_build(cfg, run, "Add a mul function.", model=ScriptedModel(director.replies(), context_size=16000),
+                        sandbox=sandbox, repo=repo)
+    assert all(not s for s in director.scripts.values()) and summary["tests_ok"]
+    patch = (run.path / "changes.patch").read_text()
+    assert "+def mul(a, b):" in patch and "-def sub" not in patch

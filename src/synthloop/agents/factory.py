@@ -62,7 +62,7 @@ def _runs_locally(cfg: Config, inner: Any) -> bool:
     return host in ("127.0.0.1", "localhost", "::1")
 
 
-def _cache(cfg: Config, run: Any, stack: contextlib.ExitStack) -> ResponseCache | None:
+def response_cache(cfg: Config, run: Any, stack: contextlib.ExitStack) -> ResponseCache | None:
     if not cfg.model.cache:
         return None
     if cfg.model.cache_path:
@@ -90,4 +90,4 @@ def make_model(cfg: Config, run: Any, stack: contextlib.ExitStack, *, role: str 
         prices = run.shared(f"prices:{inner.name}", lambda: PriceTable(table))
     else:
         budget, prices = Budget.from_config(cfg.budget), PriceTable(table)
-    return MeteredModel(inner, run=run, budget=budget, cache=_cache(cfg, run, stack), prices=prices, role=role)
+    return MeteredModel(inner, run=run, budget=budget, cache=response_cache(cfg, run, stack), prices=prices, role=role)

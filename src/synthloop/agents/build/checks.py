@@ -92,8 +92,18 @@ def run_checks(store: DiskFileStore, sandbox: Any, *, timeout_s: float,
     return rep
 
 
+COSMETIC_LINT = ("F401", "F403", "F405", "F541", "F841", "E4", "E7")  # unused names, import placement, style
+
+
+def is_serious(code: str) -> bool:
+    """A lint finding that is likely a bug (undefined or redefined names, syntax, bad format strings), as opposed
+    to a cosmetic one (an unused import, an ambiguous variable name): only these fail the acceptance check."""
+    return not code.startswith(COSMETIC_LINT)
+
+
 def lint(root: Path) -> dict[str, Any]:
-    """ruff over the workspace on the host (it reads code, never runs it). {"errors": n, "by_code": {...}}."""
+    """ruff over the workspace on the host (it reads code, never runs it).
+    {"errors": n, "serious": m, "by_code": {...}, "shown": [...]}."""
     exe = shutil.which("ruff")
     argv = [exe] if exe else [sys.executable, "-m", "ruff"]
     try:
@@ -107,7 +117,8 @@ def lint(root: Path) -> dict[str, Any]:
         by_code[str(it.get("code"))] = by_code.get(str(it.get("code")), 0) + 1
     shown = [f"{it['filename'].replace(str(root) + '/', '')}:{it['location']['row']}: {it['code']} {it['message']}"
              for it in items[:20]]
-    return {"errors": len(items), "by_code": by_code, "shown": shown}
+    return {"errors": len(items), "serious": sum(n for c, n in by_code.items() if is_serious(c)), "by_code": by_code,
+            "shown": shown}
 
 
 def is_test_file(path: str) -> bool:

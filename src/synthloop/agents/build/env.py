@@ -17,6 +17,12 @@ MAX_REPLANS = 2
 MAX_NEW_PER_REPLAN = 3
 
 
+def subagent_protocol(cfg: Config) -> str:
+    """See BuildEnv.protocol."""
+    proto = cfg.build.tool_protocol
+    return "files" if proto == "auto" and cfg.model.preset == "local" else proto
+
+
 @dataclass
 class BuildEnv:
     run: Run
@@ -34,6 +40,12 @@ class BuildEnv:
     def __post_init__(self) -> None:
         self.registry = InstructionRegistry.load(self.registry_path)
         self.workspace = DiskFileStore(self.run.path / "workspace", snapshots_dir=self.run.path / "snapshots")
+
+    @property
+    def protocol(self) -> str:
+        """build.tool_protocol, with "auto" meaning whole files for the embedded (small) model; otherwise the
+        sub-agent picks native tool calls or JSON from the endpoint's capabilities."""
+        return subagent_protocol(self.cfg)
 
     @property
     def registry_path(self) -> Path:

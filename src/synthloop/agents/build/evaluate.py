@@ -8,6 +8,7 @@ import contextlib
 import json
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,17 +150,19 @@ def run_eval(cfg: Config, run: Run, *, suite: str = "humaneval", limit: int = 5,
 
 
 def _shared_endpoint(cfg: Config, run: Run, stack: contextlib.ExitStack) -> Callable[[Run, contextlib.ExitStack], Any]:
-    """One endpoint (one local server) for the whole eval, one budget over all its runs; metered per run."""
+    """One endpoint (one local server) for the whole eval, one budget and one response cache (the eval run's
+    cache.sqlite: every reply can be read back, and a repeated eval costs nothing) over all its runs; metered per run."""
     from ..budget import Budget
-    from ..factory import make_inner_model
+    from ..factory import make_inner_model, response_cache
     from ..metered import MeteredModel
     from ..pricing import PriceTable
 
     inner = make_inner_model(cfg, stack)
     budget, prices = Budget.from_config(cfg.budget, run), PriceTable(cfg.prices)
+    cache = response_cache(cfg, run, stack)
 
     def factory(r: Run, _stack: contextlib.ExitStack) -> Any:
-        return MeteredModel(inner, run=r, budget=budget, prices=prices, role="eval")
+        return MeteredModel(inner, run=r, budget=budget, cache=cache, prices=prices, role="eval")
     return factory
 
 
@@ -196,10 +199,12 @@ def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | 
         with contextlib.ExitStack() as stack:
             direct_model = model_factory(run, stack)
             for k, prob in enumerate(problems):
+                t0 = time.monotonic()
                 reply = direct_model.complete([{"role": "user", "content": prompts.render("direct", prompt=prob["prompt"])}],
                                               temperature=0.0, max_tokens=cfg.model.max_tokens)
                 d_ok = run_program(sandbox, run.path / "eval" / f"he-{k}-direct",
                                    humaneval_program(prob, extract_code(reply.text)))
+                t1 = time.monotonic()
                 task = ("Implement this function in `solution.py` (module `solution`) so that it behaves exactly as "
                         "its docstring says, and write pytest tests for it in tests/test_solution.py:\n\n```python\n"
                         + prob["prompt"] + "```\n")
@@ -209,10 +214,13 @@ def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | 
                 sol = child.path / "workspace" / "solution.py"
                 l_ok = sol.exists() and run_program(sandbox, run.path / "eval" / f"he-{k}-loop",
                                                     humaneval_program(prob, sol.read_text()))
+                t2 = time.monotonic()
                 loop_ok += int(l_ok)
                 direct_ok += int(d_ok)
                 items.append({"suite": "humaneval", "task": prob["task_id"], "loop_pass": bool(l_ok),
-                              "direct_pass": bool(d_ok), "run": child.id})
+                              "direct_pass": bool(d_ok), "run": child.id, "direct_wall_s": round(t1 - t0, 1),
+                              "loop_wall_s": round(t2 - t1, 1), "loop_prompt_tokens": child.info.prompt_tokens,
+                              "loop_completion_tokens": child.info.completion_tokens})
                 observer("eval_item", **items[-1])
                 run.event("eval_item", **items[-1])
         metrics.update({"humaneval_n": len(problems),

@@ -369,9 +369,9 @@ class ExtendSession:
         return base
 
     def baseline_lint_errors(self) -> int:
-        """ruff errors the repository had before the run (the run is only asked not to add any)."""
+        """Serious ruff errors the repository had before the run (the run is only asked not to add any)."""
         p = self.run_dir / "baseline_lint.json"
-        return int(json.loads(p.read_text()).get("errors") or 0) if p.exists() else 0
+        return int(json.loads(p.read_text()).get("serious") or 0) if p.exists() else 0
 
     def baseline(self) -> TestOutcomes:
         return TestOutcomes(**json.loads(self.baseline_path.read_text()))
@@ -429,7 +429,8 @@ def brief_context(env: Any, it: Any, scratch: DiskFileStore) -> tuple[str, list[
 
     rmap = build_repo_map(scratch.root)
     query = it.text + " " + " ".join(it.files)
-    text = prompts.render("repo_task", task=env.task(), repo_map=rmap.render(map_chars(env.model), query=query,
+    how = prompts.render("repo_how_files" if env.protocol == "files" else "repo_how_tools").strip()
+    text = prompts.render("repo_task", task=env.task(), how=how, repo_map=rmap.render(map_chars(env.model), query=query,
                                                                               focus=list(it.files)))
     relevant = [p for p in it.files if p in rmap.files] + [p for p in rmap.relevant(query, 3) if p not in it.files]
     return text.strip(), relevant

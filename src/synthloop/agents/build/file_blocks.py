@@ -1,0 +1,91 @@
+"""Reading a whole-file reply: files as fenced blocks, each named by a path line before it (or a `# path` first line
+inside it), plus optional `READ path`, `SUMMARY: ...` and `REASON: ...` lines outside the blocks.
+
+Small models write whole files far more reliably than tool calls or patches; this is the reply format of the
+`files` tool protocol."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+PATH = re.compile(r"^[\w.\-]+(?:/[\w.\-]+)*\.[A-Za-z0-9]{1,8}$")
+_DECOR = re.compile(r"^(?:#+\s*|\*\*|`|-\s+)*(?:(?:file|path|filename)\s*[:=]\s*)?", re.I)
+_READ = re.compile(r"^\s*READ:?\s+`?([\w.\-/]+)`?\s*$")
+_SUMMARY = re.compile(r"^\s*SUMMARY:\s*(.+)$")
+_REASON = re.compile(r"^\s*REASON:\s*(.+)$")
+_MENTION = re.compile(r"(?<![\w/])((?:[\w\-]+/)*[\w\-]+\.(?:py|md|txt|toml|json|cfg|ini|yaml|yml|html|css|js))\b")
+_FENCE = re.compile(r"^\s*```+\s*([\w.+\-]*)\s*(.*)$")
+
+
+@dataclass
+class FileReply:
+    files: dict[str, str] = field(default_factory=dict)   # path -> whole content
+    unnamed: int = 0                                        # blocks whose path could not be read
+    truncated: str | None = None                            # a block left open at the end ("" if unnamed)
+    reads: list[str] = field(default_factory=list)
+    summary: str = ""
+    reason: str = ""
+
+
+def path_of(line: str) -> str | None:
+    """The path named by a header line like `FILE: a/b.py`, `### a/b.py`, `**a/b.py**`, `a/b.py:`."""
+    text = _DECOR.sub("", line.strip()).strip().strip("*`'\":").strip()
+    text = _DECOR.sub("", text).strip().strip("*`'\":").strip()
+    if text.startswith("./"):
+        text = text[2:]
+    if PATH.match(text) and ".." not in text.split("/"):
+        return text
+    named = _MENTION.findall(line)  # "Here is the updated `src/app.py`:" names the file in a sentence
+    return named[-1] if len(set(named)) == 1 and ".." not in named[-1].split("/") else None
+
+
+def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
+    """Split a reply into files. A block with no readable path goes to `default_path` when it is the reply's only
+    block (an instruction that owns one file), else it is counted in `unnamed`."""
+    out = FileReply()
+    lines = (text or "").splitlines()
+    blocks: list[tuple[str | None, str]] = []
+    i, prev = 0, ""
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE.match(line)
+        if fence is None:
+            for rx, attr in ((_SUMMARY, "summary"), (_REASON, "reason")):
+                m = rx.match(line)
+                if m:
+                    setattr(out, attr, m.group(1).strip())
+            m = _READ.match(line)
+            if m:
+                out.reads.append(m.group(1))
+            if line.strip():
+                prev = line
+            i += 1
+            continue
+        path = path_of(fence.group(2)) or (path_of(prev) if prev else None)
+        body: list[str] = []
+        i += 1
+        closed = False
+        while i < len(lines):
+            if re.match(r"^\s*```+\s*$", lines[i]):
+                closed = True
+                break
+            body.append(lines[i])
+            i += 1
+        i += 1
+        if body and path is None:  # `# path.py` as the block's first line
+            first = re.sub(r"^\s*(?:#|//)\s*", "", body[0]) if body[0].lstrip().startswith(("#", "//")) else ""
+            path = path_of(first) if first else None
+        prev = ""
+        if not closed:
+            out.truncated = path or ""
+            break
+        blocks.append((path, "\n".join(body).rstrip("\n") + "\n"))
+    if len(blocks) == 1 and blocks[0][0] is None and default_path:
+        blocks = [(default_path, blocks[0][1])]
+    for path, body in blocks:
+        if path is None:
+            out.unnamed += 1
+        else:
+            out.files[path] = body
+    return out

@@ -1,0 +1,135 @@
+"""The whole-file protocol of a sub-agent (build.tool_protocol = "files"), for small models.
+
+Every reply carries complete files (see file_blocks.py); the control unit writes them through the same tools (so
+ownership and the test-weakening guard apply), runs the syntax check and the test suite, and answers with the result.
+Each round starts from a fresh brief that shows the current content of the instruction's files, so the context
+stays bounded without summaries and the model never has to copy text exactly (no patches)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..model import Message
+from . import prompts
+from .file_blocks import FileReply, parse_file_reply
+from .subagent import MAX_HINTS, Subagent, SubagentResult
+
+
+class FilesSubagent(Subagent):
+    """Runs one instruction with whole-file replies instead of tool calls."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs["protocol"] = "json"  # no native tool specs are sent
+        super().__init__(*args, **kwargs)
+        self.asked: list[str] = []  # files the model asked to see (READ)
+
+    def _system(self) -> str:
+        return prompts.render("files_system")
+
+    def _round_messages(self, result: str, rnd: int) -> list[Message]:
+        """The brief with the current files (owned, written, asked for, dependencies) and the last round's result."""
+        b = self.brief
+        b.relevant = list(dict.fromkeys(b.owned + sorted(self.tools.written) + self.asked + b.relevant))
+        messages = self.fresh_messages()
+        messages[1]["content"] += "\n" + (prompts.render("files_result", round=rnd, result=result) if result else
+                                          prompts.render("files_start", owned=", ".join(b.owned) or "its files"))
+        return messages
+
+    def run(self) -> SubagentResult:
+        res = SubagentResult(status="failed", summary="")
+        result, temperature, failed_checks, seen = "", self.base_temperature, 0, set[str]()
+        while res.steps < self.max_steps:
+            messages = self._round_messages(result, res.steps)
+            if self.tokens(messages) > self.budget:
+                messages = self._round_messages(result[:2000], res.steps)
+                if self.tokens(messages) > self.budget:
+                    res.reason = "the instruction brief alone does not fit the context window"
+                    return res
+            out = self.model.complete(messages, temperature=temperature, max_tokens=self.max_tokens)
+            res.steps += 1
+            choice = out.choices[0]
+            reply = parse_file_reply(choice.content or "", self._default_path())
+            if not reply.files:
+                if reply.reads:
+                    result = self._reads(reply.reads)
+                    continue
+                res.hints += 1
+                if res.hints > MAX_HINTS:
+                    res.reason = "stuck: replies carried no files despite hints"
+                    return res
+                result = (self._truncated(reply) if choice.finish_reason == "length" or reply.truncated is not None
+                          else prompts.render("files_format"))
+                continue
+            key = hashlib.sha256(repr(sorted(reply.files.items())).encode()).hexdigest()
+            lines, changed = self._write(reply)
+            if key in seen or not changed:
+                res.hints += 1
+                self.emit("loop_detected", action="same_files", count=2, hint=res.hints)
+                lines.append("Your reply repeated files you had already written: nothing changed. Think about why "
+                             "the checks fail and try a different approach.")
+                temperature = min(1.0, temperature + 0.3)
+                if res.hints > MAX_HINTS:
+                    res.reason = "stuck: the same files were written again despite hints"
+                    return res
+            seen.add(key)
+            if reply.truncated is not None or choice.finish_reason == "length":
+                result = "\n".join(lines + [self._truncated(reply)])
+                continue
+            if missing := self._missing_owned():
+                self.emit("complete_refused", missing=missing)
+                result = "\n".join(lines + [prompts.render("missing_files", files=", ".join(missing))])
+                continue
+            report = self.check()
+            res.checks = report.brief()
+            self.emit("checks", **report.brief())
+            if report.ok:
+                res.status, res.fix_rounds = "done", failed_checks
+                res.summary = reply.summary or self._auto_summary()
+                return res
+            failed_checks += 1
+            res.fix_rounds = failed_checks
+            if failed_checks > self.max_fix_rounds:
+                res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
+                return res
+            lines.append(f"The checks failed (fix round {failed_checks} of {self.max_fix_rounds}):\n"
+                         + report.feedback(self.tools.max_result_chars))
+            result = "\n".join(lines)
+        res.reason = f"step limit ({self.max_steps}) reached"
+        return res
+
+    def _default_path(self) -> str | None:
+        """An instruction that owns exactly one file gets an unnamed lone block written there."""
+        return self.brief.owned[0] if len(self.brief.owned) == 1 else None
+
+    def _write(self, reply: FileReply) -> tuple[list[str], bool]:
+        """Write every named file through the tools; (result lines, whether any file's content changed)."""
+        lines, changed = [], False
+        for path, content in reply.files.items():
+            before = self.tools.store.read(path) if self.tools.store.exists(path) else None
+            args = {"path": path, "content": content} | ({"reason": reply.reason} if reply.reason else {})
+            msg = self.tools.execute("write_file", args)
+            ok = not msg.startswith("ERROR")
+            self.emit("tool_call", tool="write_file", ok=ok)
+            changed |= ok and before != content
+            lines.append(f"{path}: {'written' if ok else msg}")
+        if reply.unnamed:
+            lines.append(f"{reply.unnamed} code block(s) had no `FILE: path` line before them and were ignored.")
+        return lines, changed
+
+    def _reads(self, paths: list[str]) -> str:
+        found = [p for p in paths if self.tools.store.exists(p)]
+        self.asked = list(dict.fromkeys(self.asked + found))
+        self.emit("tool_call", tool="read_file", ok=bool(found))
+        missing = [p for p in paths if p not in found]
+        text = "The files you asked for are shown above." if found else "None of the files you asked for exist."
+        return text + (f" Not found: {', '.join(missing)}." if missing else "")
+
+    def _truncated(self, reply: FileReply) -> str:
+        where = f" in {reply.truncated}" if reply.truncated else ""
+        return (f"Your reply was cut off at the output limit{where}; an unfinished file is never written. Reply with "
+                "fewer files at a time (files already written are kept), and keep each file short.")
+
+    def _auto_summary(self) -> str:
+        written = sorted(self.tools.written)
+        return f"Wrote {', '.join(written)}." if written else "(no files changed)"

@@ -1,0 +1,184 @@
+"""The whole-file protocol (build.tool_protocol = "files"): replies are complete files; the control unit writes them,
+runs the real checks (sandboxed pytest) and answers with the result. Only the model is scripted."""
+
+from __future__ import annotations
+
+from build_director import Director, RecordingModel, plan_reply
+
+from synthloop.agents.build.checks import run_checks
+from synthloop.agents.build.env import subagent_protocol
+from synthloop.agents.build.file_blocks import parse_file_reply, path_of
+from synthloop.agents.build.files_agent import FilesSubagent
+from synthloop.agents.build.subagent import Brief
+from synthloop.agents.build.tools import ToolBox
+from synthloop.agents.build_run import run_build
+from synthloop.agents.scripted import ScriptedModel
+from synthloop.config import load_config
+from synthloop.memory.filestore import DiskFileStore
+from synthloop.memory.registry import InstructionRegistry
+
+BUGGY = "def add(a, b):\n    return a - b\n"
+FIXED = "def add(a, b):\n    return a + b\n"
+TEST = "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"
+
+
+def files(**named: str) -> str:
+    """A reply in the protocol's format; keyword names use __ for / and _py for .py."""
+    out = ["Here are the files."]
+    for key, body in named.items():
+        out += [f"FILE: {key.replace('__', '/').replace('_py', '.py')}", "```python", body.rstrip("\n"), "```"]
+    return "\n".join(out)
+
+
+def _agent(model, store, sandbox, events, *, owned=("calc.py", "tests/test_calc.py"), max_fix_rounds=2):
+    tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
+    brief = Brief(task="a calculator", instruction_id="core", instruction="write add() with tests",
+                  owned=list(owned), foreign=[], dependencies=[], relevant=[])
+    return FilesSubagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
+                         max_fix_rounds=max_fix_rounds, temperature=0.2, max_tokens=512,
+                         emit=lambda k, **d: events.append((k, d))), tools
+
+
+def test_path_lines_in_the_forms_small_models_write():
+    assert path_of("FILE: calc/core.py") == "calc/core.py"
+    assert path_of("### `tests/test_core.py`") == "tests/test_core.py"
+    assert path_of("**solution.py**") == "solution.py"
+    assert path_of("solution.py:") == "solution.py"
+    assert path_of("Here is the updated `app/main.py`:") == "app/main.py"
+    assert path_of("This compares a.py with b.py") is None  # two names: ambiguous
+    assert path_of("FILE: ../etc/passwd.txt") is None
+    assert path_of("Some prose without a file name.") is None
+
+
+def test_reply_parsing_blocks_reads_summary_and_a_cut_off_file():
+    text = ("FILE: calc.py\n```python\n" + FIXED + "```\n```python\n# tests/test_calc.py\n" + TEST + "```\n"
+            "```\nno name here\n```\nREAD docs/notes.md\nSUMMARY: add() exists\nFILE: extra.py\n```python\ndef cut(")
+    r = parse_file_reply(text)
+    assert r.files == {"calc.py": FIXED, "tests/test_calc.py": "# tests/test_calc.py\n" + TEST}
+    assert r.unnamed == 1 and r.truncated == "extra.py"
+    assert r.reads == ["docs/notes.md"] and r.summary == "add() exists"
+    assert parse_file_reply("```python\nx = 1\n```", "solution.py").files == {"solution.py": "x = 1\n"}
+    assert parse_file_reply("```python\nx = 1\n```").unnamed == 1
+
+
+def test_a_failing_test_goes_back_with_the_current_files_and_is_fixed(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    model = RecordingModel([files(calc_py=BUGGY, tests__test_calc_py=TEST),
+                            files(calc_py=FIXED) + "\nSUMMARY: calc.add adds two numbers"])
+    events: list = []
+    agent, tools = _agent(model, store, sandbox, events)
+    res = agent.run()
+    assert res.status == "done" and res.fix_rounds == 1 and res.summary == "calc.add adds two numbers"
+    assert store.read("calc.py") == FIXED and store.read("tests/test_calc.py") == TEST
+    second = model.calls[1]["messages"]
+    assert len(second) == 2  # a fresh brief every round: the context stays bounded
+    brief = second[1]["content"]
+    assert "FAILED tests/test_calc.py::test_add" in brief and "fix round 1 of 2" in brief
+    assert "## calc.py\n```\n" + BUGGY in brief  # the model sees what it wrote
+    assert all(c["tools"] is None for c in model.calls)
+    assert "FILE: <path" in model.calls[0]["messages"][0]["content"]
+    assert "Reply now with the complete files for this instruction (calc.py, tests/test_calc.py)" in \
+        model.calls[0]["messages"][1]["content"]
+    assert [k for k, _ in events].count("checks") == 2
+
+
+def test_missing_owned_files_are_asked_for_before_any_check(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    model = RecordingModel([files(tests__test_calc_py=TEST), files(calc_py=FIXED)])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events)
+    res = agent.run()
+    assert res.status == "done" and res.fix_rounds == 0 and res.summary == "Wrote calc.py, tests/test_calc.py."
+    assert "do not exist: calc.py" in model.calls[1]["messages"][1]["content"]
+    assert [k for k, _ in events].count("checks") == 1
+
+
+def test_read_requests_show_the_file_in_the_next_brief(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("helpers.py", "OFFSET = 0\n")
+    model = RecordingModel(["READ helpers.py\nREAD nothere.py", files(calc_py=FIXED, tests__test_calc_py=TEST)])
+    agent, _ = _agent(model, store, sandbox, [])
+    assert agent.run().status == "done"
+    brief = model.calls[1]["messages"][1]["content"]
+    assert "## helpers.py\n```\nOFFSET = 0\n" in brief and "Not found: nothere.py" in brief
+    assert "## helpers.py" not in model.calls[0]["messages"][1]["content"]
+
+
+def test_no_files_and_repeated_files_get_hints_then_the_instruction_fails(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    same = files(calc_py=BUGGY, tests__test_calc_py=TEST)
+    model = RecordingModel(["I think the answer is 5.", same, same, same])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events, max_fix_rounds=5)
+    res = agent.run()
+    assert res.status == "failed" and "stuck" in res.reason
+    assert "No file was found in your reply" in model.calls[1]["messages"][1]["content"]
+    assert "nothing changed" in model.calls[3]["messages"][1]["content"]
+    assert model.temperatures[3] > model.temperatures[0]
+    assert ("loop_detected", {"action": "same_files", "count": 2, "hint": 2}) in events
+
+
+def test_weakening_a_test_needs_a_reason_line(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("calc.py", BUGGY)
+    store.write("tests/test_calc.py", TEST)
+    weak = "def test_add():\n    pass\n"
+    model = RecordingModel([files(tests__test_calc_py=weak),
+                            files(tests__test_calc_py=weak) + "\nREASON: the expected value was a typo",
+                            files(calc_py=FIXED, tests__test_calc_py=TEST)])
+    agent, tools = _agent(model, store, sandbox, [], max_fix_rounds=3)
+    res = agent.run()
+    assert res.status == "done"
+    assert "refused" in model.calls[1]["messages"][1]["content"]  # no REASON: the weaker test was not written
+    assert [c["reason"] for c in tools.test_changes] == ["the expected value was a typo"]
+
+
+def test_a_cut_off_reply_writes_only_the_complete_files(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    cut = files(calc_py=FIXED) + "\nFILE: tests/test_calc.py\n```python\nfrom calc import"
+    model = RecordingModel([cut, files(tests__test_calc_py=TEST)])
+    agent, _ = _agent(model, store, sandbox, [])
+    assert agent.run().status == "done"
+    assert "cut off at the output limit in tests/test_calc.py" in model.calls[1]["messages"][1]["content"]
+
+
+def test_auto_protocol_is_files_for_the_embedded_model_only():
+    def proto(preset: str, chosen: str = "auto") -> str:
+        return subagent_protocol(load_config(overrides={"model.preset": preset, "build.tool_protocol": chosen},
+                                             environ={}))
+    assert proto("local") == "files" and proto("openai") == "auto" and proto("local", "native") == "native"
+
+
+def test_a_whole_build_in_the_files_protocol(cfg, new_run, sandbox):
+    cfg = cfg.model_copy(update={"build": cfg.build.model_copy(update={"tool_protocol": "files"})})
+    plan = plan_reply([{"id": "core", "instruction": "add()", "files": ["calc.py", "tests/test_calc.py"]},
+                       {"id": "twice", "instruction": "twice(x) = add(x, x)", "files": ["twice.py",
+                        "tests/test_twice.py"], "depends_on": ["core"]}])
+    director = Director(plan, {
+        "core": [files(calc_py=BUGGY, tests__test_calc_py=TEST), files(calc_py=FIXED) + "\nSUMMARY: calc.add(a, b)"],
+        "twice": [files(twice_py="from calc import add\n\n\ndef twice(x):\n    return add(x, x)\n",
+                        tests__test_twice_py="from twice import twice\n\n\ndef test_twice():\n    assert twice(4) == 8\n")],
+    })
+    run = new_run()
+    summary = run_build(cfg, run, "calculator", model=ScriptedModel(director.replies(), context_size=16000),
+                        sandbox=sandbox)
+    reg = InstructionRegistry.load(run.path / "registry.json")
+    assert [(i.id, i.status) for i in reg.all()] == [("core", "done"), ("twice", "done")]
+    assert summary["tests_passed"] == 2 and summary["tests_failed"] == 0
+    assert "calc.add(a, b)" in director.seen["twice"][0][1]["content"]  # the dependency's summary is passed on
+
+
+def test_only_serious_lint_findings_send_a_passing_build_to_the_replanner(cfg, new_run, sandbox):
+    """An unused import is reported but accepted; an undefined name (a latent NameError the tests miss) is not."""
+    cfg = cfg.model_copy(update={"build": cfg.build.model_copy(update={"tool_protocol": "files"})})
+    plan = plan_reply([{"id": "core", "instruction": "add()", "files": ["calc.py", "tests/test_calc.py"]}])
+    for extra, replans in (("import os\n\n\n", 0), ("\n\ndef broken():\n    return undefined_name\n", 1)):
+        code = extra + FIXED if replans == 0 else FIXED + extra
+        director = Director(plan, {"core": [files(calc_py=code, tests__test_calc_py=TEST)]})
+        run = new_run()
+        summary = run_build(cfg, run, "calculator", model=ScriptedModel(director.replies(), context_size=16000),
+                            sandbox=sandbox)
+        acc = [e for e in run.events() if e["kind"] == "acceptance"]
+        assert summary["tests_ok"] and summary["lint_errors"] == 1
+        assert director.asked.count("replan") == replans
+        assert acc[0]["ok"] is (replans == 0) and acc[0]["serious_lint_errors"] == replans
