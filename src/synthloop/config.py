@@ -29,6 +29,9 @@ class Preset(_Section):
     json_schema: bool = True
     tools: bool = True
     n: bool = True
+    # server-specific request fields sent with every call, e.g. llama.cpp's dry_multiplier / repeat_penalty or
+    # vLLM's repetition_penalty (the openai SDK's extra_body); part of the response-cache key
+    extra_body: dict[str, Any] = Field(default_factory=dict)
 
 
 class ModelConfig(_Section):

@@ -52,6 +52,20 @@ def test_chat_text_usage_and_request_body():
     assert srv.headers[0]["authorization"] == f"Bearer {DUMMY_KEY}"
 
 
+def test_extra_body_from_the_preset_reaches_the_server_and_the_cache_key():
+    cfg = load_config(overrides={"model.preset": "llama.cpp"}, environ={})
+    cfg.model.presets["llama.cpp"].extra_body = {"dry_multiplier": 0.8, "repeat_penalty": 1.05}
+    with FakeOpenAIServer(["ok", "ok"]) as srv:
+        cfg.model.base_url = srv.base_url
+        m = OpenAIModel.from_config(cfg.model, environ={})
+        m.complete(USER, max_tokens=20)
+        plain = OpenAIModel(srv.base_url, "local")
+        plain.complete(USER, max_tokens=20)
+    assert srv.requests[0]["dry_multiplier"] == 0.8 and srv.requests[0]["repeat_penalty"] == 1.05
+    assert "dry_multiplier" not in srv.requests[1]
+    assert m.endpoint != plain.endpoint and "dry_multiplier" in m.endpoint  # cached replies are kept apart
+
+
 def test_tool_calls_are_converted_and_round_trip_as_messages():
     tools = [{"type": "function", "function": {"name": "write_file", "parameters": {
         "type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]}}}]

@@ -48,7 +48,8 @@ def make_inner_model(cfg: Config, stack: contextlib.ExitStack) -> Any:
         model = OpenAIModel(server.base_url, server.model_name, capabilities=_capabilities(cfg),
                             context_size=server.context_size, timeout_s=cfg.model.timeout_s,
                             max_retries=cfg.model.max_retries, backoff_s=cfg.model.retry_backoff_s,
-                            endpoint_id=f"local:{server.model_name}")  # its port changes every start
+                            endpoint_id=f"local:{server.model_name}",  # its port changes every start
+                            extra_body=cfg.model.endpoint().extra_body)
     else:
         model = OpenAIModel.from_config(cfg.model)
     stack.callback(model.close)

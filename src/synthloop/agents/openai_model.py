@@ -101,12 +101,13 @@ class OpenAIModel:
                  capabilities: Capabilities | None = None, context_size: int = 8192, timeout_s: float = 120.0,
                  max_retries: int = 4, backoff_s: float = 1.0, backoff_max_s: float = 30.0,
                  sleep: Callable[[float], None] = time.sleep, http_client: Any = None,
-                 endpoint_id: str | None = None):
+                 endpoint_id: str | None = None, extra_body: dict[str, Any] | None = None):
         if not base_url:
             raise ModelError(f"no base_url for model {model!r}: set model.base_url (e.g. http://127.0.0.1:8080/v1)")
         self.name = model
         self.base_url = base_url.rstrip("/")
         self._endpoint_id = endpoint_id  # a stable name for cache keys when the URL is not (random local ports)
+        self.extra_body = dict(extra_body or {})  # server-specific sampling fields, sent with every request
         self.capabilities = capabilities or Capabilities()
         self.context_size = context_size
         self.max_retries = max_retries
@@ -124,12 +125,13 @@ class OpenAIModel:
         return cls(ep.base_url, ep.name, key,
                    capabilities=Capabilities(json_schema=ep.json_schema, tools=ep.tools, n=ep.n),
                    context_size=ep.context_size, timeout_s=model_cfg.timeout_s, max_retries=model_cfg.max_retries,
-                   backoff_s=getattr(model_cfg, "retry_backoff_s", 1.0))
+                   backoff_s=getattr(model_cfg, "retry_backoff_s", 1.0), extra_body=ep.extra_body)
 
     @property
     def endpoint(self) -> str:
-        """What identifies this endpoint in cache keys."""
-        return self._endpoint_id or self.base_url
+        """What identifies this endpoint (and its extra request fields) in cache keys."""
+        base = self._endpoint_id or self.base_url
+        return base + (" " + json.dumps(self.extra_body, sort_keys=True) if self.extra_body else "")
 
     def close(self) -> None:
         self._client.close()
@@ -154,6 +156,8 @@ class OpenAIModel:
             if response_format.get("type") == "json_schema" and not self.capabilities.json_schema:
                 response_format = {"type": "json_object"}  # the endpoint cannot enforce a schema
             kwargs["response_format"] = response_format
+        if self.extra_body:
+            kwargs["extra_body"] = self.extra_body
         if max_tokens:  # api.openai.com's newer models accept only max_completion_tokens; other servers max_tokens
             kwargs["max_completion_tokens" if "api.openai.com" in self.base_url else "max_tokens"] = max_tokens
         t0 = time.monotonic()

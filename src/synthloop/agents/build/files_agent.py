@@ -128,7 +128,8 @@ class FilesSubagent(Subagent):
     def _truncated(self, reply: FileReply) -> str:
         where = f" in {reply.truncated}" if reply.truncated else ""
         return (f"Your reply was cut off at the output limit{where}; an unfinished file is never written. Reply with "
-                "fewer files at a time (files already written are kept), and keep each file short.")
+                "fewer files at a time (files already written are kept), and keep each file short: a few different "
+                "test cases, no repeated lines.")
 
     def _auto_summary(self) -> str:
         written = sorted(self.tools.written)
