@@ -50,13 +50,13 @@ def solution_to_candidate(sol: Solution) -> Candidate:
     preds = [None if p is None else as_grid(p) for p in sol.predictions]
     return Candidate(
         program=sol.program,
-        description=describe_program([s.phrase for s in sol.steps], sol.colour_map, sol.frame),
+        description=describe_program(sol.phrases, sol.colour_map, sol.frame),
         predictions=preds,
         train_correct=sol.train_correct,
         train_total=sol.train_total,
         size=max(1, sol.cost),
         source="symbolic",
-        meta={"kind": "dsl-search", "depth": len(sol.steps)},
+        meta={"kind": "dsl-search", "depth": len(sol.steps), "parts": len(sol.parts)},
     )
 
 

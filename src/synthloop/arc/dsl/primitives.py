@@ -202,20 +202,37 @@ def downscale(k: int, m: int | None = None) -> Op:
     return f
 
 
-def downscale_block(k: int) -> Op:
-    """Each k x k block becomes one cell: its most common non-background colour (background if none)."""
+def downscale_block(k: int, m: int | None = None) -> Op:
+    """Each k x m block becomes one cell: its most common non-background colour (background if none)."""
+    m = k if m is None else m
 
     def f(g: np.ndarray) -> np.ndarray | None:
         h, w = g.shape
-        if h % k or w % k:
+        if h % k or w % m:
             return None
-        blocks = g.reshape(h // k, k, w // k, k).transpose(0, 2, 1, 3).reshape(h // k, w // k, k * k)
-        counts = np.zeros((h // k, w // k, 11), dtype=np.int32)
+        blocks = g.reshape(h // k, k, w // m, m).transpose(0, 2, 1, 3).reshape(h // k, w // m, k * m)
+        counts = np.zeros((h // k, w // m, 11), dtype=np.int32)
         for c in range(1, 11):
             counts[..., c] = (blocks == c).sum(axis=2)
         out = counts.argmax(axis=2)
         out[counts.max(axis=2) == 0] = 0
         return out.astype(np.int8)
+
+    return f
+
+
+def fit_to(H: int, W: int) -> Op:
+    """Shrink (block majority) or stretch (repeat cells) the grid to H x W when the sizes divide; None otherwise."""
+
+    def f(g: np.ndarray) -> np.ndarray | None:
+        h, w = g.shape
+        if (h, w) == (H, W):
+            return None
+        if h % H == 0 and w % W == 0:
+            return downscale_block(h // H, w // W)(g)
+        if H % h == 0 and W % w == 0:
+            return upscale(H // h, W // w)(g)
+        return None
 
     return f
 
@@ -1161,6 +1178,32 @@ def base_ops() -> list[GridOp]:
     return ops
 
 
+def marked(op: Op) -> Op:
+    """The background cells that `op` paints are painted NEW instead (what an op adds, in a colour of its own)."""
+
+    def f(g: np.ndarray) -> np.ndarray | None:
+        r = op(g)
+        if r is None or r.shape != g.shape:
+            return None
+        added = (r != g) & (g == 0)
+        if not added.any():
+            return None
+        return np.where(added, NEW, r).astype(np.int8)
+
+    return f
+
+
+MARKABLE = ("lines_h", "lines_v", "lines_hv", "lines_d", "connect", "sym_lr", "sym_ud", "sym_4", "sym_t", "sym_rot",
+            "rays_down", "rays_left", "rays_up", "rays_right", "rays_dr", "rays_dl", "rays_ur", "rays_ul",
+            "gravity_down", "gravity_left", "gravity_up", "gravity_right")
+
+
+def marked_ops(ops: Sequence[GridOp]) -> list[GridOp]:
+    """`marked` versions of the MARKABLE ops (they cost one more)."""
+    return [GridOp(f"{o.name}+mark", marked(o.fn), o.cost + 1, f"{o.phrase}, marking what changed", True)
+            for o in ops if o.name in MARKABLE]
+
+
 @dataclass
 class TaskInfo:
     """What the op table depends on: the colours and shape ratios of a task."""
@@ -1169,6 +1212,7 @@ class TaskInfo:
     noise_colours: list[int]
     ratios: set[tuple[int, int]]
     down_ratios: set[tuple[int, int]]
+    out_shape: tuple[int, int] | None = None  # the one shape of every output, when they share one
 
 
 def task_info(inputs: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> TaskInfo:
@@ -1182,6 +1226,8 @@ def task_info(inputs: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> Ta
             continue
         if all((g == c).any() for g in inputs) and not any((o == c).any() for o in outputs):
             noise.append(c)
+    if all((g == 0).any() for g in inputs) and not any((o == 0).any() for o in outputs):
+        noise.insert(0, 0)  # background holes that every output fills
     ratios: set[tuple[int, int]] = set()
     down: set[tuple[int, int]] = set()
     for i, o in zip(inputs, outputs, strict=False):
@@ -1190,12 +1236,15 @@ def task_info(inputs: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> Ta
             ratios.add((H // h, W // w))
         if h % H == 0 and w % W == 0:
             down.add((h // H, w // W))
-    return TaskInfo(sorted(c for c in cols if c != 0), noise, ratios, down)
+    shapes = {o.shape for o in outputs}
+    out_shape = next(iter(shapes)) if len(shapes) == 1 else None
+    return TaskInfo(sorted(c for c in cols if c != 0), noise, ratios, down, out_shape)  # type: ignore[arg-type]
 
 
 def task_ops(info: TaskInfo) -> list[GridOp]:
     """The full op table for a task: the base ops plus colour- and ratio-parametrised ones."""
     ops = base_ops()
+    ops += marked_ops(ops)
     for c in info.colours:
         ops += [
             GridOp(f"keep_colour({c})", keep_colour(c), 1, f"keep only colour {c}", True),
@@ -1205,6 +1254,10 @@ def task_ops(info: TaskInfo) -> list[GridOp]:
             GridOp(f"largest_rect({c})", largest_rect_of(c), 2, f"crop the largest colour-{c} patch"),
         ]
     for c in info.noise_colours:
+        if c == 0:  # complete_period(0) is a base op
+            ops += [GridOp("repair_sym(0)", repair_symmetry(0), 1, "repaint the empty cells by symmetry", True),
+                    GridOp("hidden_by(0)", noise_region(0), 1, "show what the empty area hides, by symmetry")]
+            continue
         ops += [
             GridOp(f"repair_sym({c})", repair_symmetry(c), 1, f"repaint the colour-{c} cells by symmetry", True),
             GridOp(f"hidden_by({c})", noise_region(c), 1, f"show what colour {c} hides, by symmetry"),
@@ -1215,6 +1268,9 @@ def task_ops(info: TaskInfo) -> list[GridOp]:
             continue
         ops.append(GridOp(f"upscale({a},{b})", upscale(a, b), 1, f"scale it up {a}x{b}"))
         ops.append(GridOp(f"tile({a},{b})", tile(a, b), 1, f"tile it {a}x{b}"))
+    if info.out_shape is not None:
+        H, W = info.out_shape
+        ops.append(GridOp(f"fit({H},{W})", fit_to(H, W), 1, f"shrink or stretch it to {H}x{W}"))
     for a, b in sorted(info.down_ratios):
         if (a, b) == (1, 1):
             continue

@@ -8,6 +8,14 @@ learned colour map (consistent over all pairs; it also resolves the placeholder 
 reasoning prunes last-level steps that keep a shape that differs from the target. Solutions are then replayed on
 the test inputs. Colour normalisation: a task whose background is not 0 is solved with background and 0 swapped
 per pair, and mapped back.
+
+Breadth beyond one program and one fixed colour map:
+- a colour map may name colours by their role in each input (`colourroles`), so a rule whose colours change from
+  pair to pair, or a test input with new colours, is still explained;
+- splitters compose with per-piece transforms (`objmap`): every object / cell transformed in place;
+- when nothing explains the task, partial states that are right where they paint are overlaid greedily
+  (`compose`, icecuber's composition), and failing that the cheapest program that explains every pair but one is
+  offered with that lower score.
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synthloop.arc.dsl.colourroles import RoleMap, learn_role_map
+from synthloop.arc.dsl.compose import Composer, Part, overlay
+from synthloop.arc.dsl.describe import describe_colour_map
+from synthloop.arc.dsl.objmap import EACH_SELECTORS
 from synthloop.arc.dsl.primitives import (
     NEW,
     SELECTORS,
@@ -32,6 +44,9 @@ from synthloop.arc.dsl.primitives import (
 )
 
 Pair = tuple[np.ndarray, np.ndarray]
+ROLE_MAP_COST = 2  # a colour map by roles ranks below a fixed one (1)
+COMPOSE_COST = 2  # on top of the parts' costs
+NEAR_COST = 1  # a program that explains all pairs but one (it also ranks below those that explain every pair)
 
 
 @dataclass(frozen=True)
@@ -84,16 +99,44 @@ class Solution:
     frame: str = ""  # "" or "bg<->0"
     train_correct: int = 0
     train_total: int = 0
+    role_map: RoleMap | None = None  # colours named by their role in each input, instead of colour_map
+    parts: tuple[Part, ...] = ()  # a composed answer: these partial programs overlaid (steps is then empty)
 
     @property
     def program(self) -> str:
+        if self.parts:
+            text = "overlay(" + "; ".join(_part_text(p) for p in self.parts) + ")"
+            return f"[{self.frame}] {text}" if self.frame else text
         names = [s.name for s in self.steps] or ["identity"]
         text = " | ".join(names)
+        if self.role_map is not None:
+            text += " | " + self.role_map.name
         if self.colour_map:
             text += " | recolour{" + ", ".join(f"{a}->{b}" for a, b in sorted(self.colour_map.items())) + "}"
         if self.frame:
             text = f"[{self.frame}] " + text
         return text
+
+    @property
+    def plain(self) -> bool:
+        """One program with a fixed colour map (no role map, no composition) that explains every pair."""
+        return self.role_map is None and not self.parts and self.train_correct == self.train_total
+
+    @property
+    def phrases(self) -> list[str]:
+        """The English phrases of its steps (of each part, for a composed answer), then of its role map."""
+        if self.parts:
+            return ["lay these on top of each other, the first on top: " + "; ".join(
+                "(" + ", ".join([s.phrase for s in p.program] or ["the input"])
+                + (", " + describe_colour_map(p.recolours) if p.recolours else "") + ")"
+                for p in self.parts)]
+        return [s.phrase for s in self.steps] + ([self.role_map.phrase] if self.role_map else [])
+
+
+def _part_text(p: Part) -> str:
+    text = " | ".join(s.name for s in p.program) or "identity"
+    cmap = p.recolours
+    return text + (" | recolour{" + ", ".join(f"{a}->{b}" for a, b in sorted(cmap.items())) + "}" if cmap else "")
 
 
 @dataclass
@@ -102,6 +145,9 @@ class SearchStats:
     evaluated: int = 0
     duplicates: int = 0
     timed_out: bool = False
+    track_nearest: bool = False  # set to record the nearest state (analysis; costs time)
+    best_error: float = 1.0  # with track_nearest: the smallest share of wrong cells (after the best colour map) over
+    best_program: str = ""  # the states of the target shapes, and the program of that nearest state
 
 
 @dataclass
@@ -121,18 +167,36 @@ def _key(grids: Sequence[np.ndarray]) -> bytes:
     return b"".join(parts)
 
 
-def learn_colour_map(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> dict[int, int] | None:
-    """A colour map m with m(grid) == output for every pair, or None. Identity entries are left out."""
-    codes = []
-    for g, o in zip(grids, outputs, strict=True):
+def colour_tables(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> np.ndarray | None:
+    """Per pair, which (grid colour, output colour) pairs occur: bool (n_pairs, 16, 16); None when shapes differ."""
+    tables = np.zeros((len(grids), 256), dtype=bool)
+    for k, (g, o) in enumerate(zip(grids, outputs, strict=True)):
         if g.shape != o.shape:
             return None
-        codes.append((g.astype(np.int16) * 16 + o.astype(np.int16)).ravel())
-    u = np.unique(np.concatenate(codes))
-    src, dst = u // 16, u % 16
-    if np.unique(src).size != src.size:
+        tables[k, (g.astype(np.intp) * 16 + o).ravel()] = True
+    return tables.reshape(len(grids), 16, 16)
+
+
+def learn_colour_map(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> dict[int, int] | None:
+    """A colour map m with m(grid) == output for every pair, or None. Identity entries are left out."""
+    tables = colour_tables(grids, outputs)
+    return None if tables is None else map_from_tables(tables)
+
+
+def map_from_tables(tables: np.ndarray) -> dict[int, int] | None:
+    """The colour map that `colour_tables` allow over all their pairs (identities left out), or None."""
+    union = tables.any(axis=0)
+    if (union.sum(axis=1) > 1).any():
         return None
+    src, dst = np.nonzero(union)
     return {int(a): int(b) for a, b in zip(src, dst, strict=True) if a != b}
+
+
+def _mapped_error(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> int:
+    """Wrong cells after the best single colour map over all pairs (each colour to its most common target)."""
+    codes = np.concatenate([(g.astype(np.int64) * 16 + o).ravel() for g, o in zip(grids, outputs, strict=True)])
+    table = np.bincount(codes, minlength=256).reshape(16, 16)
+    return int(table.sum() - table.max(axis=1).sum())
 
 
 def apply_colour_map(g: np.ndarray, cmap: dict[int, int]) -> np.ndarray | None:
@@ -161,7 +225,7 @@ def _build_steps(train_in: Sequence[np.ndarray], train_out: Sequence[np.ndarray]
     info = task_info(train_in, train_out)
     steps = [Step(op=op) for op in task_ops(info)]
     for sp in SPLITTERS:
-        for sel in SELECTORS:
+        for sel in SELECTORS + EACH_SELECTORS:
             if sp.kind in sel.kinds:
                 steps.append(Step(split=sp, select=sel))
     steps.sort(key=lambda s: s.cost)
@@ -177,10 +241,12 @@ def search(
     max_solutions: int = 4,
     stats: SearchStats | None = None,
     cpu_deadline: float | None = None,
+    compose: bool = True,
 ) -> list[Solution]:
     """Uniform-cost search for programs that explain every training pair; returns them cheapest first.
 
-    Stops at `deadline` (time.monotonic()) or, when given, at `cpu_deadline` (time.process_time()).
+    Stops at `deadline` (time.monotonic()) or, when given, at `cpu_deadline` (time.process_time()). When no program
+    explains the task and `compose` is set, the partial states are combined (see `compose.Composer`).
     """
     stats = stats if stats is not None else SearchStats()
     train_in = [np.asarray(i, dtype=np.int8) for i, _ in train]
@@ -199,31 +265,80 @@ def search(
     started = time.monotonic()
     stop = [deadline]
 
-    def consider(node: _Node) -> None:
-        nonlocal best_cost
-        if node.shapes != target_shapes:
-            return
-        cmap = learn_colour_map(node.grids, train_out)
-        if cmap is None:
-            return
+    n_cells = sum(o.size for o in train_out)
+    composer = Composer(train_out)
+
+    def fixed_preds(node: _Node, cmap: dict[int, int]) -> list[np.ndarray | None] | None:
         recolours = any(a != NEW for a in cmap)
         known = set(np.unique(np.concatenate([g.ravel() for g in node.grids])).tolist()) if recolours else set()
         preds = []
         for t in tests:
             p = _run_program(node.steps, t)
             if p is not None and recolours and not set(np.unique(p).tolist()) <= known:
-                return  # the learned recolouring says nothing about a colour the test brings
+                return None  # the learned recolouring says nothing about a colour the test brings
             preds.append(None if p is None else apply_colour_map(p, cmap))
+        return preds
+
+    def role_preds(rmap: RoleMap, node: _Node) -> list[np.ndarray | None]:
+        preds = []
+        for t in tests:
+            p = _run_program(node.steps, t)
+            preds.append(None if p is None else rmap.apply(p, t))
+        return preds
+
+    near: list[Solution] = []  # the cheapest program that explains every pair but one (3 or more pairs)
+
+    def note_near(node: _Node, tables: np.ndarray) -> None:
+        if len(train) < 3:
+            return
+        for k in range(len(train)):
+            cmap = map_from_tables(np.delete(tables, k, axis=0))
+            if cmap is None:
+                continue
+            preds = fixed_preds(node, cmap)
+            if preds is not None and all(p is not None for p in preds):
+                near.append(Solution(node.steps, cmap, preds, node.cost + (1 if cmap else 0) + NEAR_COST,
+                                     train_correct=len(train) - 1, train_total=len(train)))
+                return
+
+    def consider(node: _Node) -> None:
+        nonlocal best_cost
+        if node.shapes != target_shapes:
+            return
+        tables = colour_tables(node.grids, train_out)
+        cmap = None if tables is None else map_from_tables(tables)
+        preds = None if cmap is None else fixed_preds(node, cmap)
+        rmap = None
+        if preds is None and tables is not None and (tables.sum(axis=2) <= 1).all():
+            # every pair has its own colour map: name the colours by their role in each input
+            rmap = learn_role_map(node.grids, train_in, train_out)
+            if rmap is not None:
+                preds, cmap = role_preds(rmap, node), {}
+        if preds is None:
+            composer.offer(node.grids, node.steps, node.cost)
+            if not near and tables is not None:
+                note_near(node, tables)
+            if cmap is None and stats.track_nearest:
+                err = _mapped_error(node.grids, train_out) / n_cells
+                if err < stats.best_error:
+                    stats.best_error, stats.best_program = err, " | ".join(s.name for s in node.steps) or "identity"
+            return
+        if stats.track_nearest:
+            stats.best_error = 0.0
         if any(p is None for p in preds):
             return
         k = _key(preds)  # type: ignore[arg-type]
         if k in seen_preds:
             return
         seen_preds.add(k)
-        cost = node.cost + (1 if cmap else 0)
-        solutions.append(Solution(node.steps, cmap, preds, cost, train_correct=len(train), train_total=len(train)))
+        cost = node.cost + (1 if cmap else 0) + (ROLE_MAP_COST if rmap is not None else 0)
+        solutions.append(Solution(node.steps, cmap or {}, preds, cost, train_correct=len(train),
+                                  train_total=len(train), role_map=rmap))
+        now = time.monotonic()
+        if rmap is not None:  # less sure: keep looking for a plain program (at most twice as long again, >= 0.6 s)
+            stop[0] = min(stop[0], now + max(0.6, 2 * (now - started)))
+            return
         if best_cost is None:  # found: look for alternatives for at most as long again (>= 0.3 s)
-            now = time.monotonic()
             stop[0] = min(stop[0], now + max(0.3, now - started))
         best_cost = cost if best_cost is None else min(best_cost, cost)
 
@@ -236,7 +351,8 @@ def search(
             stats.timed_out = stop[0] == deadline
             break
         cost, _, parent, idx = heapq.heappop(heap)
-        if best_cost is not None and (len(solutions) >= max_solutions or cost > best_cost + 2):
+        if len(solutions) >= 2 * max_solutions or (
+                best_cost is not None and (len(solutions) >= max_solutions or cost > best_cost + 2)):
             break
         if idx + 1 < n_steps:  # the parent's next child, in cost order (lazy expansion)
             heapq.heappush(heap, (parent.cost + costs[idx + 1], next(tie), parent, idx + 1))
@@ -262,8 +378,24 @@ def search(
         consider(node)
         if not last:
             heapq.heappush(heap, (cost + costs[0], next(tie), node, 0))
+    if not solutions and compose:
+        solutions.extend(_composed(composer, tests, len(train)))
+    if not solutions:
+        solutions.extend(near)
     solutions.sort(key=lambda s: s.cost)
     return solutions
+
+
+def _composed(composer: Composer, tests: Sequence[np.ndarray], n_train: int) -> list[Solution]:
+    """The greedy composition of the search's partial states, as a Solution (or nothing)."""
+    parts = composer.combine()
+    if parts is None:
+        return []
+    preds = [overlay(parts, _run_program, t) for t in tests]
+    if any(p is None for p in preds):
+        return []
+    cost = sum(p.cost for p in parts) + COMPOSE_COST
+    return [Solution((), {}, preds, cost, train_correct=n_train, train_total=n_train, parts=tuple(parts))]
 
 
 def _apply_all(parent: _Node, step: Step) -> tuple[np.ndarray, ...] | None:
@@ -367,13 +499,13 @@ def solve_task(
     sols: list[Solution] = []
     for n, frame in enumerate(frames):
         now, cpu = time.monotonic(), time.process_time()
-        if sols or now >= deadline or (cpu_limit_s is not None and cpu - cpu0 >= cpu_limit_s):
-            break
+        if any(s.plain for s in sols) or now >= deadline or (cpu_limit_s is not None and cpu - cpu0 >= cpu_limit_s):
+            break  # a role map or a composition is less sure than a plain program: the next frame may find one
         share = 0.6 if n < len(frames) - 1 else 1.0
         wall_end = now + (deadline - now) * share
         cpu_end = None if cpu_limit_s is None else cpu + (cpu0 + cpu_limit_s - cpu) * share
         if not frame:
-            sols = search(train, tests, wall_end, max_depth=max_depth, stats=stats, cpu_deadline=cpu_end)
+            sols += search(train, tests, wall_end, max_depth=max_depth, stats=stats, cpu_deadline=cpu_end)
             continue
         perm = FRAMES[frame]
         ptrain = []
@@ -387,6 +519,6 @@ def solve_task(
             s.predictions = [None if q is None else _inverse(p)[q] for q, p in zip(s.predictions, tperms, strict=True)]
             s.frame = frame
             s.cost += 1
-        sols = found
+        sols += found
     sols.sort(key=lambda s: s.cost)
     return sols
