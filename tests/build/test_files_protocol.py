@@ -7,7 +7,7 @@ from build_director import Director, RecordingModel, plan_reply
 
 from synthloop.agents.build.checks import run_checks
 from synthloop.agents.build.env import subagent_protocol
-from synthloop.agents.build.file_blocks import parse_file_reply, path_of
+from synthloop.agents.build.file_blocks import parse_file_reply, path_of, salvage_python
 from synthloop.agents.build.files_agent import FilesSubagent
 from synthloop.agents.build.subagent import Brief
 from synthloop.agents.build.tools import ToolBox
@@ -182,3 +182,20 @@ def test_only_serious_lint_findings_send_a_passing_build_to_the_replanner(cfg, n
         assert summary["tests_ok"] and summary["lint_errors"] == 1
         assert director.asked.count("replan") == replans
         assert acc[0]["ok"] is (replans == 0) and acc[0]["serious_lint_errors"] == replans
+
+
+def test_a_cut_off_test_file_is_kept_up_to_its_last_lines_that_parse(open_tmp, sandbox):
+    """The 1.5B model often repeats test lines until the output limit: the whole lines before the cut still count."""
+    store = DiskFileStore(open_tmp / "ws")
+    runaway = TEST + "".join(f"    assert add({i}, {i}) == {2 * i}\n" for i in range(1, 4)) + "    assert add(4, "
+    model = RecordingModel([files(calc_py=FIXED) + "\nFILE: tests/test_calc.py\n```python\n" + runaway])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events)
+    res = agent.run()
+    assert res.status == "done" and res.steps == 1
+    assert store.read("tests/test_calc.py") == TEST + "    assert add(1, 1) == 2\n    assert add(2, 2) == 4\n" \
+        "    assert add(3, 3) == 6\n"
+    assert ("salvaged", {"path": "tests/test_calc.py", "lines": 8}) in events
+    assert parse_file_reply("FILE: a.py\n```python\ndef f(:\n    x").partial == "def f(:\n    x"
+    assert salvage_python("import os\nif True:\n    x = 1\n    y = (\n") == "import os\nif True:\n    x = 1\n"
+    assert salvage_python("x = (\n1,\n") is None

@@ -23,6 +23,7 @@ class FileReply:
     files: dict[str, str] = field(default_factory=dict)   # path -> whole content
     unnamed: int = 0                                        # blocks whose path could not be read
     truncated: str | None = None                            # a block left open at the end ("" if unnamed)
+    partial: str = ""                                       # that block's text so far
     reads: list[str] = field(default_factory=list)
     summary: str = ""
     reason: str = ""
@@ -78,7 +79,7 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
             path = path_of(first) if first else None
         prev = ""
         if not closed:
-            out.truncated = path or ""
+            out.truncated, out.partial = path or "", "\n".join(body)
             break
         blocks.append((path, "\n".join(body).rstrip("\n") + "\n"))
     if len(blocks) == 1 and blocks[0][0] is None and default_path:
@@ -89,3 +90,21 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
         else:
             out.files[path] = body
     return out
+
+
+def salvage_python(partial: str, min_lines: int = 3) -> str | None:
+    """A cut-off Python file cut back to its longest prefix of whole lines that parses (small models often run
+    on repeating test lines until the output limit); None if no prefix of at least `min_lines` lines parses."""
+    import ast
+
+    lines = partial.splitlines()[:-1]  # the last line is unfinished
+    for end in range(len(lines), min_lines - 1, -1):
+        text = "\n".join(lines[:end]).rstrip() + "\n"
+        if not text.strip():
+            return None
+        try:
+            ast.parse(text)
+        except SyntaxError:
+            continue
+        return text
+    return None

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import Message
 from . import prompts
-from .file_blocks import FileReply, parse_file_reply
+from .file_blocks import FileReply, parse_file_reply, salvage_python
 from .subagent import MAX_HINTS, Subagent, SubagentResult
 
 
@@ -50,6 +50,7 @@ class FilesSubagent(Subagent):
             res.steps += 1
             choice = out.choices[0]
             reply = parse_file_reply(choice.content or "", self._default_path())
+            salvaged = self._salvage(reply)
             if not reply.files:
                 if reply.reads:
                     result = self._reads(reply.reads)
@@ -73,7 +74,9 @@ class FilesSubagent(Subagent):
                     res.reason = "stuck: the same files were written again despite hints"
                     return res
             seen.add(key)
-            if reply.truncated is not None or choice.finish_reason == "length":
+            if salvaged:
+                lines.append(salvaged)
+            elif reply.truncated is not None or choice.finish_reason == "length":
                 result = "\n".join(lines + [self._truncated(reply)])
                 continue
             if missing := self._missing_owned():
@@ -124,6 +127,20 @@ class FilesSubagent(Subagent):
         missing = [p for p in paths if p not in found]
         text = "The files you asked for are shown above." if found else "None of the files you asked for exist."
         return text + (f" Not found: {', '.join(missing)}." if missing else "")
+
+    def _salvage(self, reply: FileReply) -> str:
+        """A cut-off Python file joins the reply's files, cut back to its last whole lines that parse; returns the
+        note for the model ('' when nothing was salvaged)."""
+        if not (reply.truncated and reply.truncated.endswith(".py")):
+            return ""
+        kept = salvage_python(reply.partial)
+        if kept is None:
+            return ""
+        reply.files[reply.truncated] = kept
+        self.emit("salvaged", path=reply.truncated, lines=len(kept.splitlines()))
+        return (f"Your reply was cut off at the output limit in {reply.truncated}; it was written up to its last "
+                f"complete lines ({len(kept.splitlines())} lines): check that it is what you meant. Keep files short: "
+                "a few different test cases, no repeated lines.")
 
     def _truncated(self, reply: FileReply) -> str:
         where = f" in {reply.truncated}" if reply.truncated else ""
