@@ -197,5 +197,11 @@ def test_a_cut_off_test_file_is_kept_up_to_its_last_lines_that_parse(open_tmp, s
         "    assert add(3, 3) == 6\n"
     assert ("salvaged", {"path": "tests/test_calc.py", "lines": 8}) in events
     assert parse_file_reply("FILE: a.py\n```python\ndef f(:\n    x").partial == "def f(:\n    x"
+    store.write("calc.py", FIXED)
+    cut_code = "FILE: calc.py\n```python\nimport math\n\n\ndef add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    ret"
+    model = RecordingModel([cut_code, files(calc_py=FIXED + "\n\ndef mul(a, b):\n    return a * b\n")])
+    agent, _ = _agent(model, store, sandbox, [])
+    assert agent.run().status == "done"
+    assert "an unfinished file is never written" in model.calls[1]["messages"][1]["content"]  # code: never salvaged
     assert salvage_python("import os\nif True:\n    x = 1\n    y = (\n") == "import os\nif True:\n    x = 1\n"
     assert salvage_python("x = (\n1,\n") is None

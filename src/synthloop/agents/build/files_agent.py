@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Message
 from . import prompts
+from .checks import is_test_file
 from .file_blocks import FileReply, parse_file_reply, salvage_python
 from .subagent import MAX_HINTS, Subagent, SubagentResult
 
@@ -129,9 +130,10 @@ class FilesSubagent(Subagent):
         return text + (f" Not found: {', '.join(missing)}." if missing else "")
 
     def _salvage(self, reply: FileReply) -> str:
-        """A cut-off Python file joins the reply's files, cut back to its last whole lines that parse; returns the
-        note for the model ('' when nothing was salvaged)."""
-        if not (reply.truncated and reply.truncated.endswith(".py")):
+        """A cut-off test file joins the reply's files, cut back to its last whole lines that parse; returns the
+        note for the model ('' when nothing was salvaged). Code files are never salvaged: a cut-off module would
+        silently lose what followed the cut."""
+        if not (reply.truncated and reply.truncated.endswith(".py") and is_test_file(reply.truncated)):
             return ""
         kept = salvage_python(reply.partial)
         if kept is None:
