@@ -168,20 +168,30 @@ def test_a_whole_build_in_the_files_protocol(cfg, new_run, sandbox):
     assert "calc.add(a, b)" in director.seen["twice"][0][1]["content"]  # the dependency's summary is passed on
 
 
-def test_only_serious_lint_findings_send_a_passing_build_to_the_replanner(cfg, new_run, sandbox):
-    """An unused import is reported but accepted; an undefined name (a latent NameError the tests miss) is not."""
+def test_serious_lint_findings_go_back_to_the_sub_agent_and_cosmetic_ones_are_only_reported(cfg, new_run, sandbox):
+    """An unused import is reported but accepted; an undefined name (a latent NameError the tests miss) is sent back
+    to the instruction's sub-agent like a failing test."""
     cfg = cfg.model_copy(update={"build": cfg.build.model_copy(update={"tool_protocol": "files"})})
     plan = plan_reply([{"id": "core", "instruction": "add()", "files": ["calc.py", "tests/test_calc.py"]}])
-    for extra, replans in (("import os\n\n\n", 0), ("\n\ndef broken():\n    return undefined_name\n", 1)):
-        code = extra + FIXED if replans == 0 else FIXED + extra
-        director = Director(plan, {"core": [files(calc_py=code, tests__test_calc_py=TEST)]})
+    broken = FIXED + "\n\ndef broken():\n    return undefined_name\n"
+
+    def fixed(messages):
+        brief = messages[1]["content"]
+        assert "Lint found likely bugs" in brief and "F821 Undefined name `undefined_name`" in brief
+        return files(calc_py=FIXED)
+
+    for script, fix_rounds in (([files(calc_py="import os\n\n\n" + FIXED, tests__test_calc_py=TEST)], 0),
+                               ([files(calc_py=broken, tests__test_calc_py=TEST), fixed], 1)):
+        director = Director(plan, {"core": script})
         run = new_run()
         summary = run_build(cfg, run, "calculator", model=ScriptedModel(director.replies(), context_size=16000),
                             sandbox=sandbox)
+        assert all(not s for s in director.scripts.values()) and "replan" not in director.asked
+        assert summary["tests_ok"] and summary["lint_errors"] == (1 if fix_rounds == 0 else 0)
+        done = [e for e in run.events() if e["kind"] == "instruction_done"]
+        assert done[0]["fix_rounds"] == fix_rounds
         acc = [e for e in run.events() if e["kind"] == "acceptance"]
-        assert summary["tests_ok"] and summary["lint_errors"] == 1
-        assert director.asked.count("replan") == replans
-        assert acc[0]["ok"] is (replans == 0) and acc[0]["serious_lint_errors"] == replans
+        assert acc[0]["ok"] and acc[0]["serious_lint_errors"] == 0
 
 
 def test_a_cut_off_test_file_is_kept_up_to_its_last_lines_that_parse(open_tmp, sandbox):

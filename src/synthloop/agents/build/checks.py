@@ -32,16 +32,19 @@ class CheckReport:
     output_tail: str = ""
     ran_tests: bool = False
     install_error: str = ""
+    lint_errors: list[str] = field(default_factory=list)  # serious lint findings (likely bugs) the tests missed
 
     @property
     def ok(self) -> bool:
         return (not self.syntax_errors and not self.install_error and self.ran_tests and self.failed == 0 and self.errors == 0
-                and not self.no_tests and not self.timed_out and not self.collection_error and self.passed > 0)
+                and not self.no_tests and not self.timed_out and not self.collection_error and self.passed > 0
+                and not self.lint_errors)
 
     def brief(self) -> dict[str, Any]:
         return {"ok": self.ok, "passed": self.passed, "failed": self.failed, "errors": self.errors,
                 "syntax_errors": len(self.syntax_errors), "no_tests": self.no_tests, "timed_out": self.timed_out,
-                "collection_error": self.collection_error, "install_error": bool(self.install_error)}
+                "collection_error": self.collection_error, "install_error": bool(self.install_error),
+                "lint_errors": len(self.lint_errors)}
 
     def feedback(self, limit_chars: int = 4000) -> str:
         """What went wrong, for the sub-agent or the re-planner."""
@@ -64,8 +67,15 @@ class CheckReport:
                 parts.append(f"FAILED {nodeid}\n{msg.strip()[:800]}")
             if (self.collection_error or self.timed_out or (self.errors and not self.failures)) and self.output_tail:
                 parts.append("Output (end):\n" + self.output_tail[-1500:])
+        if self.lint_errors:
+            parts.append(lint_feedback(self.lint_errors))
         text = "\n\n".join(parts)
         return text if len(text) <= limit_chars else text[: limit_chars - 20] + "\n...(truncated)"
+
+
+def lint_feedback(findings: list[str]) -> str:
+    return ("Lint found likely bugs that the tests do not cover (fix them):\n"
+            + "\n".join(findings[:MAX_FAILURES_SHOWN]))
 
 
 def python_files(store: DiskFileStore) -> dict[str, str]:
@@ -115,10 +125,11 @@ def lint(root: Path) -> dict[str, Any]:
     by_code: dict[str, int] = {}
     for it in items:
         by_code[str(it.get("code"))] = by_code.get(str(it.get("code")), 0) + 1
-    shown = [f"{it['filename'].replace(str(root) + '/', '')}:{it['location']['row']}: {it['code']} {it['message']}"
-             for it in items[:20]]
-    return {"errors": len(items), "serious": sum(n for c, n in by_code.items() if is_serious(c)), "by_code": by_code,
-            "shown": shown}
+    def show(it: dict[str, Any]) -> str:
+        return f"{it['filename'].replace(str(root) + '/', '')}:{it['location']['row']}: {it['code']} {it['message']}"
+    serious = [show(it) for it in items if is_serious(str(it.get("code")))]
+    return {"errors": len(items), "serious": len(serious), "by_code": by_code,
+            "shown": [show(it) for it in items[:20]], "serious_shown": serious[:20]}
 
 
 def is_test_file(path: str) -> bool:

@@ -83,6 +83,20 @@ class BuildEnv:
         return run_checks(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s,
                           prepare=self.installer.sync if self.installer is not None else None)
 
+    def check_instruction(self, store: DiskFileStore) -> Any:
+        """check(), plus serious lint findings (undefined names and the like) beyond the baseline's: a bug the tests
+        miss goes back to the sub-agent that wrote it instead of waiting for acceptance and a re-plan."""
+        rep = self.check(store)
+        if self.mode == "text" or not rep.ok:
+            return rep
+        from .checks import lint
+
+        found = lint(store.root)
+        allowed = self.extend.baseline_lint_errors() if self.extend is not None else 0
+        if (found.get("serious") or 0) > allowed:
+            rep.lint_errors = list(found.get("serious_shown") or [])
+        return rep
+
     def emit(self, kind: str, **data: Any) -> None:
         """An event in events.jsonl and on the progress display."""
         self.run.event(kind, **data)

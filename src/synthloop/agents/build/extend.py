@@ -18,7 +18,7 @@ from typing import Any
 from ...errors import UserError
 from ...memory.filestore import IGNORED_DIRS, DiskFileStore
 from ...memory.runstore import atomic_write
-from .checks import MAX_FAILURES_SHOWN, CheckReport, python_files
+from .checks import MAX_FAILURES_SHOWN, CheckReport, lint_feedback, python_files
 
 MAX_REPO_BYTES = 100_000_000
 MAX_REPO_FILES = 20_000
@@ -175,7 +175,7 @@ class RegressionReport(CheckReport):
     @property
     def ok(self) -> bool:
         return (not self.syntax_errors and not self.install_error and self.ran_tests and not self.timed_out
-                and not self.regressions and not self.new_failures and self.passed > 0)
+                and not self.regressions and not self.new_failures and self.passed > 0 and not self.lint_errors)
 
     def brief(self) -> dict[str, Any]:
         return super().brief() | {"ok": self.ok, "regressions": len(self.regressions),
@@ -198,6 +198,8 @@ class RegressionReport(CheckReport):
             parts.append(f"REGRESSION {nid} ({change}): this test passed before your change\n{msg.strip()[:800]}")
         for nid, msg in self.new_failures[:MAX_FAILURES_SHOWN]:
             parts.append(f"FAILED {nid}\n{msg.strip()[:800]}")
+        if self.lint_errors:
+            parts.append(lint_feedback(self.lint_errors))
         if self.timed_out and self.output_tail:
             parts.append("Output (end):\n" + self.output_tail[-1500:])
         text = "\n\n".join(parts)

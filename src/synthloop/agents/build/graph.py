@@ -271,7 +271,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     protocol = env.protocol
     agent_cls = FilesSubagent if protocol == "files" else Subagent
     agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief,
-                      lambda: env.check(scratch),
+                      lambda: env.check_instruction(scratch),
                       max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
                       temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit,
                       protocol=protocol)
