@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from synthloop.arc.dsl.search import inverse_perm
 from synthloop.arc.grid import ArcTask, Candidate, as_grid
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -70,12 +71,6 @@ def rank_perm(g: np.ndarray) -> np.ndarray | None:
     return p
 
 
-def _inverse(p: np.ndarray) -> np.ndarray:
-    inv = np.zeros_like(p)
-    inv[p] = np.arange(p.size, dtype=p.dtype)
-    return inv
-
-
 def _rank_applies(task: ArcTask) -> bool:
     """Well defined (no ties in any input) and not a no-op (the inputs do not all share one permutation)."""
     perms = [rank_perm(g) for g in [i for i, _ in task.train] + task.test_inputs]
@@ -85,7 +80,7 @@ def _rank_applies(task: ArcTask) -> bool:
 COLOUR_RANKS = Frame(
     "colour_ranks", "with colours renamed by frequency (most common first) in each grid",
     lambda g, ref: rank_perm(ref)[g],  # type: ignore[index]
-    lambda g, ref: _inverse(rank_perm(ref))[g],  # type: ignore[arg-type]
+    lambda g, ref: inverse_perm(rank_perm(ref))[g],  # type: ignore[arg-type]
     _rank_applies,
 )
 

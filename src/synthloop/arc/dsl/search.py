@@ -462,7 +462,8 @@ def _freq_perm(g: np.ndarray) -> np.ndarray:
     return p
 
 
-def _inverse(p: np.ndarray) -> np.ndarray:
+def inverse_perm(p: np.ndarray) -> np.ndarray:
+    """The inverse of a colour permutation (inv[p[c]] = c)."""
     inv = np.zeros_like(p)
     inv[p] = np.arange(p.size, dtype=p.dtype)
     return inv
@@ -516,7 +517,7 @@ def solve_task(
         found = search(ptrain, [p[t] for p, t in zip(tperms, tests, strict=True)], wall_end, max_depth=max_depth,
                        stats=stats, cpu_deadline=cpu_end)
         for s in found:
-            s.predictions = [None if q is None else _inverse(p)[q] for q, p in zip(s.predictions, tperms, strict=True)]
+            s.predictions = [None if q is None else inverse_perm(p)[q] for q, p in zip(s.predictions, tperms, strict=True)]
             s.frame = frame
             s.cost += 1
         sols += found
