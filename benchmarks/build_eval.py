@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=5, help="HumanEval problems from the start")
     ap.add_argument("--tasks", default=None, help="design tasks, comma-separated")
     ap.add_argument("--preset", default=None, help="model preset (openai | vllm | ollama | llama.cpp | local)")
+    ap.add_argument("--he-tests", choices=["examples", "own"], default="examples",
+                    help="HumanEval loop: the docstring's examples as given tests, or the sub-agent's own tests")
     ap.add_argument("-c", "--config", default=None, help="a TOML config file")
     args = ap.parse_args(argv)
 
@@ -32,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(args.config, {"model.preset": args.preset})
     run = start_run(cfg, "build-eval", {"suite": args.suite, "limit": args.limit, "tasks": args.tasks})
     result = run_eval(cfg, run, suite=args.suite, limit=args.limit,
-                      tasks=args.tasks.split(",") if args.tasks else None)
+                      tasks=args.tasks.split(",") if args.tasks else None, he_tests=args.he_tests)
     print(json.dumps({"run": run.id, "model": cfg.model.endpoint().name, **result["metrics"],
                       "items": result["items"]}, indent=2))
     return 0

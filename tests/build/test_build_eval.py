@@ -93,7 +93,8 @@ def test_run_eval_humaneval_loop_vs_direct(cfg, open_tmp, sandbox):
     def factory(r, stack):
         return direct if r.id == run.id else ScriptedModel(loop.replies(20))
 
-    result = run_eval(cfg, run, suite="humaneval", limit=1, model_factory=factory, sandbox=sandbox)
+    result = run_eval(cfg, run, suite="humaneval", limit=1, model_factory=factory, sandbox=sandbox,
+                      he_tests="own")
     m = result["metrics"]
     assert m["humaneval_n"] == 1 and m["humaneval_loop_pass@1"] == 100.0 and m["humaneval_direct_pass@1"] == 0.0
     assert "plan" not in loop.asked  # the one-step plan is given, not asked for

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import UserError
+from ..memory.filestore import DiskFileStore
 from ..memory.runstore import Run, atomic_write
 from .build.progress import Observer, quiet
 
@@ -25,8 +26,11 @@ def check_out_dir(out: str | Path | None) -> None:
         raise UserError(f"--out {out}: exists and is not an empty directory")
 
 
-def check_mode(kind: str, repo: str | Path | None, in_place: bool, plan_file: str | Path | None = None) -> None:
+def check_mode(kind: str, repo: str | Path | None, in_place: bool, plan_file: str | Path | None = None,
+               given_tests: str | Path | None = None) -> None:
     """One-line errors for option combinations that make no sense."""
+    if given_tests is not None and (kind != "code" or repo is not None):
+        raise UserError("--tests is for new code builds (with --repo, add the tests to the repository itself)")
     if kind not in ("code", "text"):
         raise UserError(f"--kind {kind}: use code or text")
     if kind == "text" and repo is not None:
@@ -41,15 +45,24 @@ def check_mode(kind: str, repo: str | Path | None, in_place: bool, plan_file: st
 
 def run_build(cfg: Config, run: Run, task: str, plan_file: str | Path | None = None, out: str | Path | None = None,
               *, observer: Observer = quiet, model: Any = None, sandbox: Any = None, kind: str = "code",
-              repo: str | Path | None = None, in_place: bool = False) -> dict[str, Any]:
+              repo: str | Path | None = None, in_place: bool = False,
+              given_tests: str | Path | None = None) -> dict[str, Any]:
     """Start a build in `run`. `model`/`sandbox` default to the configured ones (tests pass fakes at the model
     boundary only). kind "text" writes a long-form document (chapters; build/text.py); `repo` extends an existing
     repository (a copy of it; `in_place` also applies the result there once the tests pass; build/extend.py).
+    `given_tests` is a directory of tests the result must pass (read-only for sub-agents; build/given.py).
     Returns the run summary."""
     if not task.strip():
         raise UserError("the task is empty")
-    check_mode(kind, repo, in_place, plan_file)
+    check_mode(kind, repo, in_place, plan_file, given_tests)
     check_out_dir(out)
+    given = None
+    if given_tests is not None:
+        from .build.given import install_given, read_given_dir, task_note
+
+        given = read_given_dir(given_tests)
+        task += task_note(given)
+        install_given(given, DiskFileStore(run.path / "workspace"), run.path)
     atomic_write(run.path / "task.md", task)
     if plan_file is not None:
         from .build.schema import read_plan_file

@@ -41,6 +41,9 @@ def run_cmd(
                                               show_default=False)] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="With --repo: apply the changes to the repository "
                                            "itself, only after the run's tests pass.")] = False,
+    tests: Annotated[Path | None, typer.Option("--tests", help="A directory of tests the result must pass (copied "
+                                               "to tests/given/, read-only for the sub-agents).",
+                                               show_default=False)] = None,
 ) -> None:
     """Generate a codebase for TASK: plan → sub-agents per instruction (tests in the sandbox) → acceptance."""
     from ..agents.build.progress import ConsoleProgress
@@ -56,13 +59,17 @@ def run_cmd(
     if plan is not None and not plan.is_file():
         raise UserError(f"plan file not found: {plan}")
     check_out_dir(out)
-    check_mode(kind, repo, in_place, plan)
+    check_mode(kind, repo, in_place, plan, tests)
+    if tests is not None:
+        from ..agents.build.given import read_given_dir
+
+        read_given_dir(tests)  # a clear error before any run directory exists
     cfg = get_config(ctx, **{"model.preset": model, "build.max_instructions": max_instructions,
                              "build.allow_install": True if allow_install else None})
     run = start_run(cfg, "build", params={"task": (task or "")[:300], "out": str(out) if out else None,
                                           "plan": str(plan) if plan else None})
     summary = run_build(cfg, run, task or "", plan_file=plan, out=out, observer=ConsoleProgress(err_console),
-                        kind=kind, repo=repo, in_place=in_place)
+                        kind=kind, repo=repo, in_place=in_place, given_tests=tests)
     _print_summary(run.id, summary)
 
 
@@ -98,6 +105,8 @@ def eval_cmd(
     tasks: Annotated[str | None, typer.Option("--tasks", help="Design tasks, comma-separated "
                                               "(url_shortener, microblog, chat).")] = None,
     model: Annotated[str | None, Preset] = None,
+    he_tests: Annotated[str, typer.Option("--he-tests", help="HumanEval loop: examples (the docstring's examples "
+                                          "are given tests) | own (the sub-agent writes its own tests).")] = "examples",
 ) -> None:
     """Evaluate the build loop: HumanEval pass@1 (loop vs a direct completion) and system-design tasks
     (hidden-test pass %, features % judged over the whole repo, lint errors, LOC)."""
@@ -105,13 +114,15 @@ def eval_cmd(
 
     if suite not in ("humaneval", "design", "all"):
         raise UserError(f"unknown suite {suite!r}: use humaneval, design or all")
+    if he_tests not in ("examples", "own"):
+        raise UserError(f"--he-tests {he_tests}: use examples or own")
     cfg = get_config(ctx, **{"model.preset": model})
     run = start_run(cfg, "build-eval", params={"suite": suite, "limit": limit, "tasks": tasks})
     from ..agents.build.progress import ConsoleProgress
 
     result = run_eval(cfg, run, suite=suite, limit=limit,
                       tasks=[t.strip() for t in tasks.split(",")] if tasks else None,
-                      observer=ConsoleProgress(err_console))
+                      observer=ConsoleProgress(err_console), he_tests=he_tests)
     table = Table("metric", "value", title=f"build eval {run.id}")
     for k, v in result["metrics"].items():
         table.add_row(k, str(v))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,10 +68,13 @@ def run_file(sandbox: Sandbox, workdir: Path, relpath: str, timeout_s: float = 2
     return sandbox.run(["python", relpath], workdir=Path(workdir), limits=Limits(timeout_s=timeout_s))
 
 
-def run_pytest(sandbox: Sandbox, workdir: Path, target: str = ".", timeout_s: float = 60.0) -> PytestReport:
-    """Run pytest on target (relative to workdir) in the sandbox and report per-test results."""
-    if target != ".":
-        check_relpath(target)
+def run_pytest(sandbox: Sandbox, workdir: Path, target: str = ".", timeout_s: float = 60.0,
+               ignore: Sequence[str] = ()) -> PytestReport:
+    """Run pytest on target (relative to workdir) in the sandbox and report per-test results; `ignore` are
+    relative paths pytest skips."""
+    for rel in [target, *ignore]:
+        if rel != ".":
+            check_relpath(rel)
     workdir = Path(workdir)
     xml_rel = f".synthloop-junit-{uuid.uuid4().hex[:12]}.xml"
     argv = [
@@ -89,6 +93,7 @@ def run_pytest(sandbox: Sandbox, workdir: Path, target: str = ".", timeout_s: fl
         "junit_family=xunit1",
         f"--junitxml={xml_rel}",
         "--rootdir=/work",
+        *(f"--ignore={rel}" for rel in ignore),
     ]
     try:
         res = sandbox.run(argv, workdir=workdir, limits=Limits(timeout_s=timeout_s))

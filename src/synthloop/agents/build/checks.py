@@ -6,7 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,9 +83,9 @@ def python_files(store: DiskFileStore) -> dict[str, str]:
 
 
 def run_checks(store: DiskFileStore, sandbox: Any, *, timeout_s: float,
-               prepare: Callable[[DiskFileStore], str] | None = None) -> CheckReport:
+               prepare: Callable[[DiskFileStore], str] | None = None, ignore: Sequence[str] = ()) -> CheckReport:
     """Syntax check every .py file; `prepare` (e.g. installing requirements.txt) may report an error; if all is
-    clean, run the whole pytest suite in the sandbox."""
+    clean, run the whole pytest suite (less `ignore`d paths) in the sandbox."""
     from ...tools.code_tools import run_pytest, syntax_check
 
     rep = CheckReport(syntax_errors=list(syntax_check(python_files(store))))
@@ -93,7 +93,7 @@ def run_checks(store: DiskFileStore, sandbox: Any, *, timeout_s: float,
         rep.install_error = prepare(store)
     if rep.syntax_errors or rep.install_error:
         return rep
-    pr = run_pytest(sandbox, store.root, ".", timeout_s=timeout_s)
+    pr = run_pytest(sandbox, store.root, ".", timeout_s=timeout_s, ignore=ignore)
     rep.ran_tests = True
     rep.passed, rep.failed, rep.errors = int(pr.passed), int(pr.failed), int(pr.errors)
     rep.no_tests, rep.timed_out, rep.collection_error = bool(pr.no_tests), bool(pr.timed_out), bool(pr.collection_error)

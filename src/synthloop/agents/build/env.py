@@ -36,10 +36,14 @@ class BuildEnv:
     lock: threading.RLock = field(default_factory=threading.RLock)
     registry: InstructionRegistry = field(init=False)
     workspace: DiskFileStore = field(init=False)
+    given: list[str] = field(init=False)  # the user's given tests (build/given.py), read-only for sub-agents
 
     def __post_init__(self) -> None:
+        from .given import given_paths
+
         self.registry = InstructionRegistry.load(self.registry_path)
         self.workspace = DiskFileStore(self.run.path / "workspace", snapshots_dir=self.run.path / "snapshots")
+        self.given = given_paths(self.run.path)
 
     @property
     def protocol(self) -> str:
@@ -70,8 +74,13 @@ class BuildEnv:
         with_role = getattr(self.model, "with_role", None)
         return with_role(name) if callable(with_role) else self.model
 
-    def check(self, store: DiskFileStore) -> Any:
-        """Syntax check + (requirements install) + the whole test suite in the sandbox."""
+    def given_due(self, iid: str) -> bool:
+        """Whether instruction `iid` must pass the given tests: it is the last unfinished one of the plan."""
+        return all(it.status in ("done", "failed") for it in self.registry.all() if it.id != iid)
+
+    def check(self, store: DiskFileStore, *, with_given: bool = True) -> Any:
+        """Syntax check + (requirements install) + the whole test suite in the sandbox (without the given tests
+        when `with_given` is False)."""
         if self.mode == "text":  # acceptance: every chapter written, within its length bounds
             from .text import document_check
 
@@ -80,13 +89,14 @@ class BuildEnv:
             return self.extend.check(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s)
         from .checks import run_checks
 
+        ignore = [] if with_given or not self.given else [self.given[0].rsplit("/", 1)[0]]
         return run_checks(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s,
-                          prepare=self.installer.sync if self.installer is not None else None)
+                          prepare=self.installer.sync if self.installer is not None else None, ignore=ignore)
 
-    def check_instruction(self, store: DiskFileStore) -> Any:
+    def check_instruction(self, store: DiskFileStore, *, with_given: bool = True) -> Any:
         """check(), plus serious lint findings (undefined names and the like) beyond the baseline's: a bug the tests
         miss goes back to the sub-agent that wrote it instead of waiting for acceptance and a re-plan."""
-        rep = self.check(store)
+        rep = self.check(store, with_given=with_given)
         if self.mode == "text" or not rep.ok:
             return rep
         from .checks import lint

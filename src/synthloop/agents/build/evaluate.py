@@ -134,15 +134,42 @@ def hidden_tests(workspace: DiskFileStore, task: DesignTask, sandbox: Any, dest:
             "timed_out": rep.timed_out, "collection_error": rep.collection_error}
 
 
+HE_TESTS = ("examples", "own")
+
+
+def humaneval_build(prob: dict[str, Any], he_tests: str) -> tuple[str, dict[str, Any], str | None]:
+    """The build task, plan and given tests for one HumanEval problem. he_tests "examples": the docstring's examples
+    are given tests and the sub-agent writes the function (its own tests only when the prompt has no examples);
+    "own": the sub-agent writes the function and its own tests."""
+    from .examples import examples_test
+
+    given = examples_test(prob["prompt"], prob["entry_point"]) if he_tests == "examples" else None
+    code = "```python\n" + prob["prompt"] + "```\n"
+    if given is not None:
+        task = ("Implement this function in `solution.py` (module `solution`) so that it behaves exactly as its "
+                "docstring says:\n\n" + code)
+        plan = {"steps": [{"id": "solve", "instruction": "Implement the function in solution.py.",
+                           "files": ["solution.py"]}]}
+        return task, plan, given
+    task = ("Implement this function in `solution.py` (module `solution`) so that it behaves exactly as "
+            "its docstring says, and write pytest tests for it in tests/test_solution.py:\n\n" + code)
+    plan = {"steps": [{"id": "solve", "instruction": "Implement the function in solution.py with tests.",
+                       "files": ["solution.py", "tests/test_solution.py"]}]}
+    return task, plan, None
+
+
 def run_eval(cfg: Config, run: Run, *, suite: str = "humaneval", limit: int = 5, tasks: list[str] | None = None,
              observer: Observer = quiet, model_factory: Callable[[Run, contextlib.ExitStack], Any] | None = None,
-             sandbox: Any = None) -> dict[str, Any]:
-    """Evaluate and write runs/<id>/eval.json; returns {"metrics": {...}, "items": [...]}."""
+             sandbox: Any = None, he_tests: str = "examples") -> dict[str, Any]:
+    """Evaluate and write runs/<id>/eval.json; returns {"metrics": {...}, "items": [...]}. `he_tests`: see
+    humaneval_build."""
+    if he_tests not in HE_TESTS:
+        raise UserError(f"--he-tests {he_tests}: choose from {', '.join(HE_TESTS)}")
     try:
         with contextlib.ExitStack() as outer:
             if model_factory is None:
                 model_factory = _shared_endpoint(cfg, run, outer)
-            return _run_eval(cfg, run, suite, limit, tasks, observer, model_factory, sandbox)
+            return _run_eval(cfg, run, suite, limit, tasks, observer, model_factory, sandbox, he_tests)
     except BaseException as e:
         if run.info.status == "running":
             run.finish("interrupted" if isinstance(e, KeyboardInterrupt) else "failed", error=f"{type(e).__name__}: {e}")
@@ -167,7 +194,8 @@ def _shared_endpoint(cfg: Config, run: Run, stack: contextlib.ExitStack) -> Call
 
 
 def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | None, observer: Observer,
-              model_factory: Callable[[Run, contextlib.ExitStack], Any], sandbox: Any) -> dict[str, Any]:
+              model_factory: Callable[[Run, contextlib.ExitStack], Any], sandbox: Any,
+              he_tests: str = "examples") -> dict[str, Any]:
     from ..build_run import run_build
 
     if sandbox is None:
@@ -179,15 +207,20 @@ def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | 
     items: list[dict[str, Any]] = []
     metrics: dict[str, Any] = {}
 
-    def child_build(kind: str, task: str, plan: dict[str, Any] | None) -> tuple[Run, dict[str, Any]]:
+    def child_build(kind: str, task: str, plan: dict[str, Any] | None,
+                    given: str | None = None) -> tuple[Run, dict[str, Any]]:
         child = children.create("build", to_toml(cfg), params={"eval": kind})
-        plan_file = None
+        plan_file = given_dir = None
         if plan is not None:
             plan_file = child.path / "eval_plan.json"
             plan_file.write_text(json.dumps(plan))
+        if given is not None:  # the task's public examples as given tests (the hidden tests stay hidden)
+            given_dir = child.path / "given_tests"
+            given_dir.mkdir()
+            (given_dir / "test_examples.py").write_text(given)
         with contextlib.ExitStack() as stack:
             summary = run_build(cfg, child, task, plan_file=plan_file, observer=observer,
-                                model=model_factory(child, stack), sandbox=sandbox)
+                                model=model_factory(child, stack), sandbox=sandbox, given_tests=given_dir)
         run.add_usage(child.info.prompt_tokens, child.info.completion_tokens, child.info.cost)
         return child, summary
 
@@ -205,12 +238,8 @@ def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | 
                 d_ok = run_program(sandbox, run.path / "eval" / f"he-{k}-direct",
                                    humaneval_program(prob, extract_code(reply.text)))
                 t1 = time.monotonic()
-                task = ("Implement this function in `solution.py` (module `solution`) so that it behaves exactly as "
-                        "its docstring says, and write pytest tests for it in tests/test_solution.py:\n\n```python\n"
-                        + prob["prompt"] + "```\n")
-                plan = {"steps": [{"id": "solve", "instruction": "Implement the function in solution.py with tests.",
-                                   "files": ["solution.py", "tests/test_solution.py"]}]}
-                child, _ = child_build(f"humaneval:{prob['task_id']}", task, plan)
+                task, plan, given = humaneval_build(prob, he_tests)
+                child, _ = child_build(f"humaneval:{prob['task_id']}", task, plan, given)
                 sol = child.path / "workspace" / "solution.py"
                 l_ok = sol.exists() and run_program(sandbox, run.path / "eval" / f"he-{k}-loop",
                                                     humaneval_program(prob, sol.read_text()))
@@ -220,10 +249,11 @@ def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | 
                 items.append({"suite": "humaneval", "task": prob["task_id"], "loop_pass": bool(l_ok),
                               "direct_pass": bool(d_ok), "run": child.id, "direct_wall_s": round(t1 - t0, 1),
                               "loop_wall_s": round(t2 - t1, 1), "loop_prompt_tokens": child.info.prompt_tokens,
-                              "loop_completion_tokens": child.info.completion_tokens})
+                              "loop_completion_tokens": child.info.completion_tokens,
+                              "given_examples": given is not None})
                 observer("eval_item", **items[-1])
                 run.event("eval_item", **items[-1])
-        metrics.update({"humaneval_n": len(problems),
+        metrics.update({"humaneval_n": len(problems), "humaneval_tests": he_tests,
                         "humaneval_loop_pass@1": round(100.0 * loop_ok / max(1, len(problems)), 1),
                         "humaneval_direct_pass@1": round(100.0 * direct_ok / max(1, len(problems)), 1)})
 

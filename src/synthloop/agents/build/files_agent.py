@@ -92,7 +92,7 @@ class FilesSubagent(Subagent):
                 res.summary = reply.summary or self._auto_summary()
                 return res
             failed_checks += 1
-            res.fix_rounds = failed_checks
+            res.fix_rounds, res.feedback = failed_checks, report.feedback(2000)
             if failed_checks > self.max_fix_rounds:
                 res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
                 return res

@@ -14,6 +14,7 @@ from ...memory.registry import Instruction
 from ...memory.runstore import atomic_write
 from . import prompts
 from .checks import CheckReport, lines_of_code, lint, report_dict
+from .drafts import drafts_for, save_draft
 from .env import MAX_NEW_PER_REPLAN, MAX_REPLANS, BuildEnv
 from .files_agent import FilesSubagent
 from .schema import Plan, to_instructions
@@ -141,7 +142,9 @@ def build_graph(env: BuildEnv) -> Any:
                 env.registry.set_status(iid, "done", summary=outcome["summary"])
                 env.emit("instruction_done", instruction=iid, summary=outcome["summary"],
                          steps=outcome["steps"], fix_rounds=outcome["fix_rounds"], restarts=outcome["restarts"])
-            else:  # rollback: the scratch copy is dropped, the shared workspace never saw the changes
+            else:  # rollback: the shared workspace never sees the changes; they stay as a draft for a repair
+                if env.mode == "code":
+                    save_draft(env.run.path, iid, scratch, base, f"{outcome['reason']}. {outcome.get('feedback', '')}")
                 env.registry.set_status(iid, "failed", summary=f"failed: {outcome['reason']}")
                 env.emit("instruction_failed", instruction=iid, reason=outcome["reason"], steps=outcome["steps"])
             shutil.rmtree(scratch.root, ignore_errors=True)
@@ -257,6 +260,11 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
         dep_files = [f for d in it.deps for f in reg.get(d).files]
     brief = Brief(task=env.task(), instruction_id=it.id, instruction=it.text, owned=it.files, foreign=foreign,
                   dependencies=deps, relevant=list(dict.fromkeys(it.files + dep_files)))
+    with env.lock:
+        with_given = env.given_due(it.id)
+        brief.drafts = drafts_for(env.run.path, it.files, exclude=it.id)
+    if with_given:  # the last instruction of the plan sees (and must pass) the user's given tests
+        brief.relevant += [p for p in env.given if p.endswith(".py") and not p.endswith("__init__.py")]
     if env.extend is not None:  # an existing repository: a map of it instead of every file
         from .extend import brief_context
 
@@ -266,18 +274,20 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     def emit(kind: str, **data: Any) -> None:
         env.emit(kind, instruction=it.id, **data)
 
-    tools = ToolBox(scratch, env.sandbox, emit, foreign=frozenset(foreign), run_timeout_s=bcfg.run_timeout_s,
+    tools = ToolBox(scratch, env.sandbox, emit, foreign=frozenset(foreign), protected=frozenset(env.given),
+                    run_timeout_s=bcfg.run_timeout_s,
                     test_timeout_s=bcfg.test_timeout_s)
     protocol = env.protocol
     agent_cls = FilesSubagent if protocol == "files" else Subagent
     agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief,
-                      lambda: env.check_instruction(scratch),
+                      lambda: env.check_instruction(scratch, with_given=with_given),
                       max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
                       temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit,
                       protocol=protocol)
     res = agent.run()
     return {"id": it.id, "status": res.status, "summary": res.summary, "reason": res.reason, "steps": res.steps,
             "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
+            "feedback": res.feedback,
             "test_changes": list(tools.test_changes)}
 
 

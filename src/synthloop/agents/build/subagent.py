@@ -45,6 +45,7 @@ class Brief:
     foreign: list[str]
     dependencies: list[tuple[str, str, str]]  # (id, instruction, summary)
     relevant: list[str]  # files worth showing up front
+    drafts: list[Any] = field(default_factory=list)  # drafts.Draft of owned files from failed instructions
 
 
 @dataclass
@@ -57,6 +58,7 @@ class SubagentResult:
     restarts: int = 0
     hints: int = 0
     checks: dict[str, Any] = field(default_factory=dict)
+    feedback: str = ""  # the last failed check's report
 
 
 class Subagent:
@@ -109,8 +111,20 @@ class Subagent:
             room -= approx_tokens(text) + 20
             shown.append(f"## {p}\n```\n{text}\n```")
         relevant = ("# Current content of relevant files\n" + "\n".join(shown) + "\n") if shown else ""
+        relevant += self._drafts_text(room)
         user = base.replace("$relevant", relevant).replace("$progress", progress_text)
         return [{"role": "system", "content": self._system()}, {"role": "user", "content": user}]
+
+    def _drafts_text(self, room: int) -> str:
+        """Drafts of the owned files from failed instructions, as far as they fit in `room` tokens."""
+        shown = []
+        for d in self.brief.drafts:
+            text = f"## {d.path} (draft by failed instruction {d.instruction}: {d.why[:600]})\n```\n{d.text}\n```"
+            if approx_tokens(text) > room:
+                continue
+            room -= approx_tokens(text)
+            shown.append(text)
+        return prompts.render("drafts", drafts="\n".join(shown)) if shown else ""
 
     def tokens(self, messages: list[Message]) -> int:
         return approx_tokens(messages)
@@ -233,7 +247,7 @@ class Subagent:
                         self._answer_rest(messages, actions, action)
                         return res
                     failed_checks += 1
-                    res.fix_rounds = failed_checks
+                    res.fix_rounds, res.feedback = failed_checks, report.feedback(2000)
                     if failed_checks > self.max_fix_rounds:
                         res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
                         self._answer_rest(messages, actions, action)

@@ -79,6 +79,7 @@ class ToolBox:
     sandbox: Any
     emit: Callable[..., None]
     foreign: frozenset[str] = frozenset()
+    protected: frozenset[str] = frozenset()  # the user's given tests: never changed
     run_timeout_s: float = 20.0
     test_timeout_s: float = 60.0
     max_result_chars: int = 8000
@@ -102,6 +103,8 @@ class ToolBox:
         rel = normalize(path)
         if rel in self.foreign:
             raise FileStoreError(f"{rel} belongs to another instruction running in parallel; do not edit it")
+        if rel in self.protected:
+            raise FileStoreError(f"{rel} is a test the user supplied (read-only): change the code so that it passes")
         return rel
 
     def _guard_test(self, rel: str, new_text: str | None, reason: str | None) -> str | None:
