@@ -149,3 +149,27 @@ def test_humaneval_loop_with_the_docstring_examples_as_given_tests(cfg, open_tmp
                                                                     "tests/given/test_examples.py"]
     with pytest.raises(UserError, match="--he-tests"):
         run_eval(cfg, run, he_tests="mine")
+
+
+def test_plans_never_assign_the_given_tests_to_an_instruction():
+    from synthloop.agents.build.schema import Plan, to_instructions
+
+    plan = Plan.model_validate({"steps": [{"id": "fix", "instruction": "fix the examples",
+                                           "files": ["tests/given/test_examples.py", "solution.py"]}]})
+    items, notes = to_instructions(plan, limit=3, read_only=frozenset({"tests/given/test_examples.py"}))
+    assert items[0].files == ["solution.py"] and "dropped read-only given tests" in notes[0]
+
+
+def test_a_function_left_without_a_body_is_pointed_out(open_tmp):
+    from synthloop.agents.build.tools import ToolBox, empty_functions
+    from synthloop.memory.filestore import DiskFileStore
+
+    code = ("import abc\nfrom typing import Protocol\n\n\ndef f(x):\n    \"\"\"Doubles x.\"\"\"\n\n\n"
+            "def g():\n    pass\n\n\ndef h():\n    return 1\n\n\ndef k():\n    raise NotImplementedError('todo')\n\n\n"
+            "class P(Protocol):\n    def m(self): ...\n\n\nclass C:\n    @abc.abstractmethod\n    def a(self): ...\n\n"
+            "    def b(self):\n        \"\"\"B.\"\"\"\n        ...\n")
+    assert empty_functions(code) == ["f", "g", "k", "b"]
+    tools = ToolBox(DiskFileStore(open_tmp / "ws"), sandbox=None, emit=lambda *a, **k: None)
+    assert "f(), g(), k(), b() in mod.py has no implementation" in tools.execute("write_file", {"path": "mod.py",
+                                                                                                "content": code})
+    assert "no implementation" not in tools.execute("write_file", {"path": "tests/test_mod.py", "content": code})

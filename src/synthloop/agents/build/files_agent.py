@@ -116,7 +116,8 @@ class FilesSubagent(Subagent):
             ok = not msg.startswith("ERROR")
             self.emit("tool_call", tool="write_file", ok=ok)
             changed |= ok and before != content
-            lines.append(f"{path}: {'written' if ok else msg}")
+            note = msg.split(" — ", 1)[1] if ok and " — " in msg else ""  # e.g. a function left without a body
+            lines.append(f"{path}: {'written' + (' — ' + note if note else '') if ok else msg}")
         if reply.unnamed:
             lines.append(f"{reply.unnamed} code block(s) had no `FILE: path` line before them and were ignored.")
         return lines, changed

@@ -81,7 +81,8 @@ def build_graph(env: BuildEnv) -> Any:
             plan_obj = complete_json(env.role("planner"), msgs, Plan, temperature=env.cfg.model.temperature,
                                      max_tokens=env.cfg.model.max_tokens)
             source, origin = "model", "plan"
-        items, notes = to_instructions(plan_obj, limit=bcfg.max_instructions, origin=origin)
+        items, notes = to_instructions(plan_obj, limit=bcfg.max_instructions, origin=origin,
+                                       read_only=frozenset(env.given))
         if not items:
             from ..model import InvalidOutput
 
@@ -211,7 +212,7 @@ def build_graph(env: BuildEnv) -> Any:
         with env.lock:
             existing = {it.id for it in env.registry.all()}
             items, notes = to_instructions(plan_obj, existing=existing, limit=MAX_NEW_PER_REPLAN, origin=origin,
-                                           id_prefix=f"r{rnd}-")
+                                           id_prefix=f"r{rnd}-", read_only=frozenset(env.given))
             items = [i for i in items if all(d in existing or d in {x.id for x in items} for d in i.deps)]
             failed = {it.id for it in env.registry.all() if it.status == "failed"}
             for i in items:  # a repair replaces the failed work: waiting for it would block the repair forever

@@ -31,9 +31,10 @@ def _slug(text: str, n: int) -> str:
 
 
 def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int, origin: str = "plan",
-                    id_prefix: str = "") -> tuple[list[Instruction], list[str]]:
+                    id_prefix: str = "", read_only: frozenset[str] = frozenset()) -> tuple[list[Instruction], list[str]]:
     """Sanitise a model's (or user's) plan into valid instructions: unique ids, known backward-only deps,
-    clean file paths, at most `limit` steps. Returns the instructions and notes about what was changed."""
+    clean file paths (none of the `read_only` ones: the user's given tests), at most `limit` steps. Returns the
+    instructions and notes about what was changed."""
     notes: list[str] = []
     steps = plan.steps
     if len(steps) > limit:
@@ -57,6 +58,9 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
                 files.append(normalize(f))
             except FileStoreError as e:
                 notes.append(f"step {iid}: dropped file {f!r} ({e})")
+        if read_only.intersection(files):
+            notes.append(f"step {iid}: dropped read-only given tests {', '.join(sorted(read_only.intersection(files)))}")
+            files = [f for f in files if f not in read_only]
         deps: list[str] = []
         for d in st.depends_on:
             target = renamed.get(d, d if d in existing else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Callable
@@ -68,6 +69,48 @@ def _test_strength(text: str) -> tuple[int, int]:
     """(number of test functions, number of asserts) in a test module."""
     return (len(re.findall(r"^\s*(?:async\s+)?def\s+test_", text, re.M)),
             len(re.findall(r"\bassert\b|pytest\.raises|assert[A-Z]\w*\(", text)))
+
+
+def empty_functions(text: str) -> list[str]:
+    """Functions whose body is only a docstring, `pass`, `...` or `raise NotImplementedError` (abstract methods
+    and Protocol members excepted): a small model often copies a signature and stops there."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    out: list[str] = []
+
+    def visit(body: list[ast.stmt], in_protocol: bool) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+                visit(node.body, in_protocol or bool(bases & {"Protocol", "ABC"}))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not in_protocol:
+                decos = {getattr(d, "id", getattr(d, "attr", "")) for d in node.decorator_list}
+                stmts = node.body[1:] if ast.get_docstring(node) is not None else node.body
+                if "abstractmethod" not in decos and "overload" not in decos and all(_is_stub(s) for s in stmts):
+                    out.append(node.name)
+    visit(tree.body, False)
+    return out
+
+
+def _is_stub(s: ast.stmt) -> bool:
+    if isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)):
+        return True
+    if isinstance(s, ast.Raise) and s.exc is not None:
+        exc = s.exc.func if isinstance(s.exc, ast.Call) else s.exc
+        return getattr(exc, "id", "") == "NotImplementedError"
+    return False
+
+
+def _stub_note(rel: str, content: str) -> str:
+    if not rel.endswith(".py") or is_test_file(rel):
+        return ""
+    empty = empty_functions(content)
+    if not empty:
+        return ""
+    return (f" — note: {', '.join(f'{n}()' for n in empty[:6])} in {rel} has no implementation yet (its body is only "
+            "a docstring or pass): write the code that does what its docstring says")
 
 
 @dataclass
@@ -163,7 +206,7 @@ class ToolBox:
         self.store.write(rel, content)
         self.written.add(rel)
         self.emit("tool_write", path=rel, chars=len(content))
-        return f"wrote {rel} ({len(content.splitlines())} lines)"
+        return f"wrote {rel} ({len(content.splitlines())} lines)" + _stub_note(rel, content)
 
     def _t_patch_file(self, path: str, edits: Any = None, reason: str | None = None, patch: str | None = None) -> str:
         rel = self._check_owner(path)
