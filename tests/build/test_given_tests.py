@@ -116,7 +116,7 @@ def test_given_tests_bad_options_and_dirs(cfg, open_tmp):
     (empty / "notes.txt").write_text("x")
     with pytest.raises(UserError, match="no test_"):
         run_build(cfg, run, "t", model=ScriptedModel([]), given_tests=empty)
-    with pytest.raises(UserError, match="--tests is for new code builds"):
+    with pytest.raises(UserError, match="--tests is for code builds"):
         run_build(cfg, run, "t", model=ScriptedModel([]), given_tests=empty, kind="text")
     assert not (run.path / "workspace").exists()
 
@@ -173,3 +173,27 @@ def test_a_function_left_without_a_body_is_pointed_out(open_tmp):
     assert "f(), g(), k(), b() in mod.py has no implementation" in tools.execute("write_file", {"path": "mod.py",
                                                                                                 "content": code})
     assert "no implementation" not in tools.execute("write_file", {"path": "tests/test_mod.py", "content": code})
+
+
+def test_given_tests_in_repo_mode_are_new_tests_after_the_baseline(cfg, open_tmp, sandbox):
+    from test_extend import make_repo
+
+    repo = make_repo(open_tmp / "repo")
+    given = _given_dir(open_tmp, "from mylib.core import mul\n\n\ndef test_mul():\n    assert mul(3, 4) == 12\n")
+    plan = plan_reply([{"id": "mul", "instruction": "add mul", "files": ["src/mylib/core.py"]}])
+    lib = (repo / "src/mylib/core.py").read_text()
+    script = [call("write_file", path="src/mylib/core.py", content=lib + "\n\ndef mul(a, b):\n    return a + b\n"),
+              call("mark_complete", summary="first"),  # the given test fails: a new failure, fed back
+              call("write_file", path="src/mylib/core.py", content=lib + "\n\ndef mul(a, b):\n    return a * b\n"),
+              call("mark_complete", summary="mylib.core.mul")]
+    director = Director(plan, {"mul": script})
+    run = RunStore(cfg.runs_dir).create("build", to_toml(cfg))
+    summary = run_build(cfg, run, "Add mul(a, b).", model=ScriptedModel(director.replies(), context_size=16000),
+                        sandbox=sandbox, repo=repo, given_tests=given)
+    baseline = json.loads((run.path / "baseline.json").read_text())
+    assert not any("given" in nid for nid in baseline["outcomes"])  # installed after the baseline run
+    assert summary["tests_ok"] and summary["tests_passed"] == 3
+    feedback = [m["content"] for m in director.seen["mul"][-1] if m.get("role") == "tool" and "checks failed" in m["content"]]
+    assert len(feedback) == 1 and "FAILED tests/given/test_feature.py::test_mul" in feedback[0]
+    assert "tests/given/test_feature.py" in summary["extend"]["added"]
+    assert "mul" not in (repo / "src/mylib/core.py").read_text()  # not --in-place: the user's tree is untouched

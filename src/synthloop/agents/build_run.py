@@ -10,7 +10,6 @@ from typing import Any
 
 from ..config import Config
 from ..errors import UserError
-from ..memory.filestore import DiskFileStore
 from ..memory.runstore import Run, atomic_write
 from .build.progress import Observer, quiet
 
@@ -29,8 +28,8 @@ def check_out_dir(out: str | Path | None) -> None:
 def check_mode(kind: str, repo: str | Path | None, in_place: bool, plan_file: str | Path | None = None,
                given_tests: str | Path | None = None) -> None:
     """One-line errors for option combinations that make no sense."""
-    if given_tests is not None and (kind != "code" or repo is not None):
-        raise UserError("--tests is for new code builds (with --repo, add the tests to the repository itself)")
+    if given_tests is not None and kind != "code":
+        raise UserError("--tests is for code builds (text builds have no tests)")
     if kind not in ("code", "text"):
         raise UserError(f"--kind {kind}: use code or text")
     if kind == "text" and repo is not None:
@@ -58,11 +57,11 @@ def run_build(cfg: Config, run: Run, task: str, plan_file: str | Path | None = N
     check_out_dir(out)
     given = None
     if given_tests is not None:
-        from .build.given import install_given, read_given_dir, task_note
+        from .build.given import read_given_dir, stage_given, task_note
 
         given = read_given_dir(given_tests)
         task += task_note(given)
-        install_given(given, DiskFileStore(run.path / "workspace"), run.path)
+        stage_given(given, run.path)
     atomic_write(run.path / "task.md", task)
     if plan_file is not None:
         from .build.schema import read_plan_file
@@ -105,6 +104,7 @@ def _execute(run: Run, cfg: Config, inputs: dict[str, Any] | None, observer: Obs
 def _execute_inner(run: Run, cfg: Config, inputs: dict[str, Any] | None, observer: Observer, model: Any,
                    sandbox: Any) -> dict[str, Any]:
     from .build.env import BuildEnv
+    from .build.given import install_pending
     from .build.graph import build_graph, summarize
     from .graph_runner import run_graph
 
@@ -137,6 +137,7 @@ def _execute_inner(run: Run, cfg: Config, inputs: dict[str, Any] | None, observe
                        extend=session)
         if session is not None:  # copy-in and the baseline test run (once; a resumed run reuses both)
             session.prepare(env.workspace, sandbox, timeout_s=cfg.build.test_timeout_s, emit=env.emit)
+        env.given = install_pending(run.path, env.workspace)  # --tests: after the baseline, before planning
         state = run_graph(build_graph(env), run, inputs, recursion_limit=RECURSION_LIMIT)
         summary = state.get("summary") or summarize(env, state.get("acceptance") or {})
         if env.mode == "text":  # glossary.json/md and book.md from the final chapters

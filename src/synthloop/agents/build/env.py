@@ -85,11 +85,11 @@ class BuildEnv:
             from .text import document_check
 
             return document_check(store)
+        ignore = [] if with_given or not self.given else [self.given[0].rsplit("/", 1)[0]]
         if self.extend is not None:  # the repository's tests, judged against the baseline
-            return self.extend.check(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s)
+            return self.extend.check(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s, ignore=ignore)
         from .checks import run_checks
 
-        ignore = [] if with_given or not self.given else [self.given[0].rsplit("/", 1)[0]]
         return run_checks(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s,
                           prepare=self.installer.sync if self.installer is not None else None, ignore=ignore)
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,8 @@ def _nodeid(case: ET.Element) -> str:
     return "::".join(p for p in (cls.replace(".", "/") + ".py" if cls else "", name) if p)
 
 
-def run_tests(sandbox: Any, root: Path, *, timeout_s: float, target: str = ".") -> TestOutcomes:
+def run_tests(sandbox: Any, root: Path, *, timeout_s: float, target: str = ".",
+              ignore: Sequence[str] = ()) -> TestOutcomes:
     """pytest over `root` in the sandbox (collection errors do not stop the run); outcomes from its junit XML."""
     from ...tools.sandbox import Limits
     from ...tools.workdir import read_file, remove_file
@@ -130,7 +132,7 @@ def run_tests(sandbox: Any, root: Path, *, timeout_s: float, target: str = ".") 
     xml_rel = f".synthloop-junit-{uuid.uuid4().hex[:12]}.xml"
     argv = ["python", "-m", "pytest", target, "-q", "--color=no", "-p", "no:cacheprovider", "-o", "addopts=",
             "-o", "junit_family=xunit1", "--continue-on-collection-errors", f"--junitxml={xml_rel}",
-            "--rootdir=/work"]
+            "--rootdir=/work", *(f"--ignore={rel}" for rel in ignore)]
     try:
         res = sandbox.run(argv, workdir=root, limits=Limits(timeout_s=timeout_s), env=sandbox_env(root) or None)
         try:
@@ -225,14 +227,15 @@ def compare(baseline: TestOutcomes, now: TestOutcomes) -> tuple[list[list[str]],
     return regressions, new_failures, pre
 
 
-def regression_check(store: DiskFileStore, sandbox: Any, baseline: TestOutcomes, *, timeout_s: float) -> RegressionReport:
+def regression_check(store: DiskFileStore, sandbox: Any, baseline: TestOutcomes, *, timeout_s: float,
+                     ignore: Sequence[str] = ()) -> RegressionReport:
     """Syntax check, then the whole suite in the sandbox, judged against the baseline."""
     from ...tools.code_tools import syntax_check
 
     rep = RegressionReport(syntax_errors=list(syntax_check(python_files(store))))
     if rep.syntax_errors:
         return rep
-    now = run_tests(sandbox, store.root, timeout_s=timeout_s)
+    now = run_tests(sandbox, store.root, timeout_s=timeout_s, ignore=ignore)
     rep.ran_tests = True
     rep.passed, rep.failed, rep.errors = now.count(PASSED), now.count(FAILED), now.count(ERROR)
     rep.no_tests, rep.timed_out = now.no_tests, now.timed_out
@@ -378,8 +381,9 @@ class ExtendSession:
     def baseline(self) -> TestOutcomes:
         return TestOutcomes(**json.loads(self.baseline_path.read_text()))
 
-    def check(self, store: DiskFileStore, sandbox: Any, *, timeout_s: float) -> RegressionReport:
-        return regression_check(store, sandbox, self.baseline(), timeout_s=timeout_s)
+    def check(self, store: DiskFileStore, sandbox: Any, *, timeout_s: float,
+              ignore: Sequence[str] = ()) -> RegressionReport:
+        return regression_check(store, sandbox, self.baseline(), timeout_s=timeout_s, ignore=ignore)
 
     def repo_map_text(self, store: DiskFileStore, query: str, max_chars: int, focus: list[str] | None = None) -> str:
         from ...memory.repomap import build_repo_map

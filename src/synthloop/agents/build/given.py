@@ -1,7 +1,8 @@
-"""Given tests: acceptance tests the user supplies with a build (`--tests DIR`). They are copied into the
-workspace under tests/given/, no sub-agent may change them, the instruction that finishes the plan must make them
-pass (earlier instructions are checked without them: their features may not exist yet), and acceptance always runs
-them."""
+"""Given tests: acceptance tests the user supplies with a build (`--tests DIR`). They are kept in the run
+(given_src/) and copied into the workspace under tests/given/ before planning (with --repo: after the baseline test
+run, so they are new tests that must pass); no sub-agent may change them, the instruction that finishes the plan
+must make them pass (earlier instructions are checked without them: their features may not exist yet), and
+acceptance always runs them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ...memory.runstore import atomic_write
 
 GIVEN_DIR = "tests/given"
 LIST_FILE = "given_tests.json"
+SOURCE_DIR = "given_src"
 MAX_FILES = 50
 MAX_BYTES = 200_000
 SHOWN_CHARS = 4000
@@ -39,6 +41,21 @@ def read_given_dir(src: str | Path) -> dict[str, str]:
     if len(files) > MAX_FILES or sum(len(t) for t in files.values()) > MAX_BYTES:
         raise UserError(f"--tests {src}: too large (at most {MAX_FILES} files, {MAX_BYTES // 1000} kB)")
     return files
+
+
+def stage_given(files: dict[str, str], run_dir: Path) -> None:
+    """Keep the given tests in the run until install_pending copies them into the workspace."""
+    store = DiskFileStore(run_dir / SOURCE_DIR)
+    for rel, text in files.items():
+        store.write(rel, text)
+
+
+def install_pending(run_dir: Path, workspace: DiskFileStore) -> list[str]:
+    """Copy the staged given tests into the workspace once (a resumed run finds them there); returns their paths."""
+    if (run_dir / LIST_FILE).exists() or not (run_dir / SOURCE_DIR).is_dir():
+        return given_paths(run_dir)
+    src = DiskFileStore(run_dir / SOURCE_DIR)
+    return install_given(src.read_all(), workspace, run_dir)
 
 
 def install_given(files: dict[str, str], workspace: DiskFileStore, run_dir: Path) -> list[str]:
