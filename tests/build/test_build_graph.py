@@ -6,7 +6,8 @@ import json
 
 from build_director import Director, call, plan_reply
 
-from synthloop.agents.build.graph import merge, pick_batch
+from synthloop.agents.build.graph import pick_batch
+from synthloop.agents.build.instruction import merge
 from synthloop.agents.build_run import run_build
 from synthloop.agents.scripted import ScriptedModel
 from synthloop.memory.filestore import DiskFileStore

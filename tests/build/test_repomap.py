@@ -81,9 +81,9 @@ def test_map_of_this_projects_src_tree(open_tmp):
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
     m = build_repo_map(copy)
     assert m.total_lines > 3000 and len(m.python_files()) > 50
-    graph = m.files["synthloop/agents/build/graph.py"]
-    assert graph.module == "synthloop.agents.build.graph"
-    assert "synthloop/memory/filestore.py" in graph.imports and "synthloop/agents/build/subagent.py" in graph.imports
+    inst = m.files["synthloop/agents/build/instruction.py"]
+    assert inst.module == "synthloop.agents.build.instruction"
+    assert "synthloop/memory/filestore.py" in inst.imports and "synthloop/agents/build/subagent.py" in inst.imports
     assert m.relevant("add a method to the DiskFileStore file store")[0] == "synthloop/memory/filestore.py"
     text = m.render(6000, query="file store snapshot")
     assert len(text) <= 6000 and "class DiskFileStore" in text

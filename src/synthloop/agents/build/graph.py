@@ -9,17 +9,15 @@ import operator
 import shutil
 from typing import Annotated, Any, TypedDict
 
-from ...memory.filestore import DiskFileStore
 from ...memory.registry import Instruction
 from ...memory.runstore import atomic_write
 from . import prompts
 from .checks import CheckReport, lines_of_code, lint, report_dict
-from .drafts import drafts_for, save_draft
+from .drafts import save_draft
 from .env import MAX_NEW_PER_REPLAN, MAX_REPLANS, BuildEnv
-from .files_agent import FilesSubagent
+from .instruction import merge, run_instruction
 from .schema import Plan, to_instructions
-from .subagent import Brief, Subagent
-from .tools import ToolBox
+from .summary import acceptance_text, summarize
 
 
 class BuildState(TypedDict, total=False):
@@ -200,7 +198,7 @@ def build_graph(env: BuildEnv) -> Any:
             env.emit("replan", round=rnd, added=len(items), notes=[], ids=[i.id for i in items])
             return {"replans": rnd}
         acc = json.loads((env.run.path / f"acceptance-{rnd - 1}.json").read_text())
-        report = _acceptance_text(acc, env)
+        report = acceptance_text(acc, env)
         listing = "\n".join(f"- {it.id} [{it.status}] {it.text[:120]} — {it.summary[:160]}" for it in env.registry.all())
         from ..structured import complete_json
 
@@ -243,113 +241,3 @@ def build_graph(env: BuildEnv) -> Any:
     b.add_conditional_edges("replan", after_replan, ["schedule", "finalize"])
     b.add_edge("finalize", END)
     return b
-
-
-def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, foreign: list[str]) -> dict[str, Any]:
-    """Run the instruction's sub-agent on its scratch copy; return a plain outcome dict."""
-    if env.mode == "text":  # a chapter: draft → length and consistency checks → revise → glossary notes
-        from .text import run_chapter
-
-        return run_chapter(env, it, scratch)
-    bcfg = env.cfg.build
-    reg = env.registry
-    deps = []
-    with env.lock:
-        for d in sorted(set(reg.graph.predecessors(it.id)) | _ancestors_done(env, it.id)):
-            dep = reg.get(d)
-            deps.append((dep.id, dep.text, dep.summary))
-        dep_files = [f for d in it.deps for f in reg.get(d).files]
-    brief = Brief(task=env.task(), instruction_id=it.id, instruction=it.text, owned=it.files, foreign=foreign,
-                  dependencies=deps, relevant=list(dict.fromkeys(it.files + dep_files)))
-    with env.lock:
-        with_given = env.given_due(it.id)
-        brief.drafts = drafts_for(env.run.path, it.files, exclude=it.id)
-    if with_given:  # the last instruction of the plan sees (and must pass) the user's given tests
-        brief.relevant += [p for p in env.given if p.endswith(".py") and not p.endswith("__init__.py")]
-    if env.extend is not None:  # an existing repository: a map of it instead of every file
-        from .extend import brief_context
-
-        brief.task, extra = brief_context(env, it, scratch)
-        brief.relevant = list(dict.fromkeys(brief.relevant + extra))
-
-    def emit(kind: str, **data: Any) -> None:
-        env.emit(kind, instruction=it.id, **data)
-
-    tools = ToolBox(scratch, env.sandbox, emit, foreign=frozenset(foreign), protected=frozenset(env.given),
-                    run_timeout_s=bcfg.run_timeout_s,
-                    test_timeout_s=bcfg.test_timeout_s)
-    protocol = env.protocol
-    agent_cls = FilesSubagent if protocol == "files" else Subagent
-    agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief,
-                      lambda: env.check_instruction(scratch, with_given=with_given),
-                      max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
-                      temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit,
-                      protocol=protocol)
-    res = agent.run()
-    return {"id": it.id, "status": res.status, "summary": res.summary, "reason": res.reason, "steps": res.steps,
-            "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
-            "feedback": res.feedback,
-            "test_changes": list(tools.test_changes)}
-
-
-def _ancestors_done(env: BuildEnv, iid: str) -> set[str]:
-    import networkx as nx
-
-    return {a for a in nx.ancestors(env.registry.graph, iid) if env.registry.get(a).status == "done"}
-
-
-def merge(scratch: DiskFileStore, main: DiskFileStore, base: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Apply the scratch copy's changes (vs `base`) to `main`; returns (changed paths, conflicts). A file that
-    changed in both since the copy was made is a conflict (nothing is applied then)."""
-    now, current = scratch.manifest(), main.manifest()
-    changed = [p for p in now if base.get(p) != now[p]]
-    deleted = [p for p in base if p not in now]
-    conflicts = [p for p in changed + deleted if current.get(p) != base.get(p) and current.get(p) != now.get(p)]
-    if conflicts:
-        return [], sorted(conflicts)
-    for p in changed:
-        main.write(p, scratch.read(p))
-    for p in deleted:
-        if main.exists(p):
-            main.delete(p)
-    return sorted(changed + deleted), []
-
-
-def _acceptance_text(acc: dict[str, Any], env: BuildEnv) -> str:
-    checks = CheckReport(**{k: v for k, v in acc["checks"].items() if k in CheckReport.__dataclass_fields__})
-    parts = [checks.feedback(3000) or "tests: none ran"]
-    lint_rep = acc.get("lint", {})
-    if lint_rep.get("errors"):
-        parts.append(f"Lint errors ({lint_rep['errors']}):\n" + "\n".join(lint_rep.get("shown", [])))
-    if acc.get("failed_instructions"):
-        parts.append("Failed instructions: " + "; ".join(
-            f"{i}: {env.registry.get(i).summary}" for i in acc["failed_instructions"]))
-    return "\n\n".join(parts)
-
-
-def summarize(env: BuildEnv, acceptance: dict[str, Any], replans: int = 0) -> dict[str, Any]:
-    """The run summary (also written to runs/<id>/summary.json)."""
-    rnd = acceptance.get("round", 0)
-    path = env.run.path / f"acceptance-{rnd}.json"
-    acc = json.loads(path.read_text()) if path.exists() else {}
-    checks = acc.get("checks", {})
-    info = env.run.info
-    summary = {
-        "instructions": [{"id": it.id, "status": it.status, "origin": it.origin, "attempts": it.attempts,
-                          "files": it.files, "summary": it.summary} for it in env.registry.all()],
-        "counts": env.registry.counts(),
-        "tests_passed": checks.get("passed", 0),
-        "tests_failed": checks.get("failed", 0) + checks.get("errors", 0),
-        "tests_ok": bool(checks.get("ok")),
-        "lint_errors": acc.get("lint", {}).get("errors"),
-        "loc": acc.get("loc", lines_of_code(env.workspace)),
-        "files": env.workspace.list(),
-        "replans": replans,
-        "test_changes": [{k: e.get(k) for k in ("kind", "instruction", "path", "change", "reason")}
-                         for e in env.run.events() if e.get("kind") in ("test_deleted", "test_weakened")],
-        "prompt_tokens": info.prompt_tokens, "completion_tokens": info.completion_tokens,
-        "cost": round(info.cost, 6),
-        "workspace": str(env.workspace.root),
-    }
-    atomic_write(env.run.path / "summary.json", json.dumps(summary, indent=2))
-    return summary
