@@ -197,3 +197,22 @@ def test_given_tests_in_repo_mode_are_new_tests_after_the_baseline(cfg, open_tmp
     assert len(feedback) == 1 and "FAILED tests/given/test_feature.py::test_mul" in feedback[0]
     assert "tests/given/test_feature.py" in summary["extend"]["added"]
     assert "mul" not in (repo / "src/mylib/core.py").read_text()  # not --in-place: the user's tree is untouched
+
+
+def test_an_instruction_without_tests_of_its_own_is_checked_against_the_given_tests(cfg, open_tmp, sandbox):
+    given = _given_dir(open_tmp, "from app import double\n\n\ndef test_double():\n    assert double(2) == 4\n")
+    plan = plan_reply([
+        {"id": "double", "instruction": "double()", "files": ["app.py"]},
+        {"id": "docs", "instruction": "document it", "files": ["README.md"], "depends_on": ["double"]},
+    ])
+    first = [call("write_file", path="app.py", content="def double(x):\n    return x + 1\n"),
+             call("mark_complete", summary="first"),  # not the last instruction, but no other tests: given ones count
+             call("write_file", path="app.py", content="def double(x):\n    return 2 * x\n"),
+             call("mark_complete", summary="app.double")]
+    docs = [call("write_file", path="README.md", content="double(x) doubles.\n"), call("mark_complete", summary="README")]
+    director = Director(plan, {"double": first, "docs": docs})
+    run = RunStore(cfg.runs_dir).create("build", to_toml(cfg))
+    summary = run_build(cfg, run, "double", model=ScriptedModel(director.replies()), sandbox=sandbox, given_tests=given)
+    assert summary["tests_ok"] and summary["counts"]["done"] == 2
+    failed = [m["content"] for m in director.seen["double"][-1] if m.get("role") == "tool" and "checks failed" in m["content"]]
+    assert len(failed) == 1 and "FAILED tests/given/test_feature.py::test_double" in failed[0]

@@ -80,12 +80,17 @@ class BuildEnv:
 
     def check(self, store: DiskFileStore, *, with_given: bool = True) -> Any:
         """Syntax check + (requirements install) + the whole test suite in the sandbox (without the given tests
-        when `with_given` is False)."""
+        when `with_given` is False, unless they are the only tests: an instruction never passes on no tests)."""
         if self.mode == "text":  # acceptance: every chapter written, within its length bounds
             from .text import document_check
 
             return document_check(store)
-        ignore = [] if with_given or not self.given else [self.given[0].rsplit("/", 1)[0]]
+        given_dir = self.given[0].rsplit("/", 1)[0] if self.given else ""
+        if not with_given and given_dir:
+            from .checks import is_test_file
+
+            with_given = not any(is_test_file(p) and not p.startswith(given_dir + "/") for p in store.list())
+        ignore = [] if with_given or not given_dir else [given_dir]
         if self.extend is not None:  # the repository's tests, judged against the baseline
             return self.extend.check(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s, ignore=ignore)
         from .checks import run_checks
