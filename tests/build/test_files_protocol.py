@@ -215,3 +215,25 @@ def test_a_cut_off_test_file_is_kept_up_to_its_last_lines_that_parse(open_tmp, s
     assert "an unfinished file is never written" in model.calls[1]["messages"][1]["content"]  # code: never salvaged
     assert salvage_python("import os\nif True:\n    x = 1\n    y = (\n") == "import os\nif True:\n    x = 1\n"
     assert salvage_python("x = (\n1,\n") is None
+
+
+def test_a_copied_signature_without_a_body_is_sent_back_once_before_any_check(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    stub = 'def add(a, b):\n    """Sum of a and b."""\n'
+    model = RecordingModel([files(calc_py=stub, tests__test_calc_py=TEST), files(calc_py=FIXED)])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events)
+    res = agent.run()
+    assert res.status == "done" and res.fix_rounds == 0
+    second = model.calls[1]["messages"][1]["content"]
+    assert "Not run yet: add() in calc.py only repeat the signature" in second
+    assert model.temperatures[1] > model.temperatures[0]
+    assert [k for k, _ in events].count("checks") == 1 and ("stubs_refused", {"path": "calc.py",
+                                                                               "functions": "add()"}) in events
+    # asked once only: a second stub goes to the checks like any other code
+    store2 = DiskFileStore(open_tmp / "ws2")
+    model2 = RecordingModel([files(calc_py=stub, tests__test_calc_py=TEST), files(calc_py=stub + "\n"),
+                             files(calc_py=FIXED)])
+    events2: list = []
+    agent2, _ = _agent(model2, store2, sandbox, events2)
+    assert agent2.run().status == "done" and [k for k, _ in events2].count("checks") == 2

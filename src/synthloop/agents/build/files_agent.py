@@ -15,6 +15,7 @@ from . import prompts
 from .checks import is_test_file
 from .file_blocks import FileReply, parse_file_reply, salvage_python
 from .subagent import MAX_HINTS, Subagent, SubagentResult
+from .tools import empty_functions
 
 
 class FilesSubagent(Subagent):
@@ -40,6 +41,7 @@ class FilesSubagent(Subagent):
     def run(self) -> SubagentResult:
         res = SubagentResult(status="failed", summary="")
         result, temperature, failed_checks, seen = "", self.base_temperature, 0, set[str]()
+        warned_stubs = False
         while res.steps < self.max_steps:
             messages = self._round_messages(result, res.steps)
             if self.tokens(messages) > self.budget:
@@ -84,6 +86,12 @@ class FilesSubagent(Subagent):
                 self.emit("complete_refused", missing=missing)
                 result = "\n".join(lines + [prompts.render("missing_files", files=", ".join(missing))])
                 continue
+            if not warned_stubs and (stubs := self._stubs()):  # once: a copied signature is not an implementation
+                warned_stubs = True
+                self.emit("stubs_refused", path=stubs[0], functions=stubs[1])
+                result = "\n".join(lines + [prompts.render("files_stubs", path=stubs[0], functions=stubs[1])])
+                temperature = min(1.0, temperature + 0.3)
+                continue
             report = self.check()
             res.checks = report.brief()
             self.emit("checks", **report.brief())
@@ -101,6 +109,15 @@ class FilesSubagent(Subagent):
             result = "\n".join(lines)
         res.reason = f"step limit ({self.max_steps}) reached"
         return res
+
+    def _stubs(self) -> tuple[str, str] | None:
+        """(path, "f(), g()") for the first owned code file with functions that have no body."""
+        for path in self.brief.owned:
+            if path.endswith(".py") and not is_test_file(path) and self.tools.store.exists(path):
+                empty = empty_functions(self.tools.store.read(path))
+                if empty:
+                    return path, ", ".join(f"{n}()" for n in empty[:6])
+        return None
 
     def _default_path(self) -> str | None:
         """An instruction that owns exactly one file gets an unnamed lone block written there."""
