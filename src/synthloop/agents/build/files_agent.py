@@ -90,8 +90,7 @@ class FilesSubagent(Subagent):
                 warned_stubs = True
                 self.emit("stubs_refused", path=stubs[0], functions=stubs[1])
                 result = "\n".join(lines + [prompts.render("files_stubs", path=stubs[0], functions=stubs[1])])
-                temperature = min(1.0, temperature + 0.3)
-                continue
+                continue  # same temperature: not a loop, and a small model's code gets worse when sampled hotter
             report = self.check()
             res.checks = report.brief()
             self.emit("checks", **report.brief())
