@@ -237,3 +237,14 @@ def test_a_copied_signature_without_a_body_is_sent_back_once_before_any_check(op
     events2: list = []
     agent2, _ = _agent(model2, store2, sandbox, events2)
     assert agent2.run().status == "done" and [k for k, _ in events2].count("checks") == 2
+
+
+def test_lint_feedback_explains_the_common_findings(open_tmp):
+    from synthloop.agents.build.checks import lint, lint_feedback
+
+    (open_tmp / "core.py").write_text("def words(t):\n    return t.split()\n\n\ndef top(t):\n    words = words(t)\n"
+                                      "    return words\n\n\ndef other():\n    return missing_name\n")
+    found = lint(open_tmp)
+    text = lint_feedback(found["serious_shown"])
+    assert "F823" in text and "give the local variable a different name" in text
+    assert "F821" in text and "`missing_name` is not defined anywhere" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -73,9 +74,25 @@ class CheckReport:
         return text if len(text) <= limit_chars else text[: limit_chars - 20] + "\n...(truncated)"
 
 
+LINT_HINTS = {  # what a finding means, for models that do not know the codes
+    "F823": "`{name}` is assigned somewhere in this function, which makes `{name}` a local variable in the whole "
+            "function, so using it before that assignment (e.g. calling the module-level `{name}(...)`) fails: "
+            "give the local variable a different name",
+    "F821": "`{name}` is not defined anywhere (a missing import, a typo, or a name used before it exists)",
+    "F811": "`{name}` is defined twice; the second definition silently replaces the first",
+}
+
+
 def lint_feedback(findings: list[str]) -> str:
-    return ("Lint found likely bugs that the tests do not cover (fix them):\n"
-            + "\n".join(findings[:MAX_FAILURES_SHOWN]))
+    """The findings, each followed by what it means when it is a common one."""
+    lines = []
+    for f in findings[:MAX_FAILURES_SHOWN]:
+        lines.append(f)
+        code = f.split(": ", 2)[1].split(" ", 1)[0] if f.count(": ") >= 1 else ""
+        names = re.findall(r"`([^`]+)`", f)
+        if code in LINT_HINTS and names:
+            lines.append("  → " + LINT_HINTS[code].format(name=names[0]))
+    return "Lint found likely bugs that the tests do not cover (fix them):\n" + "\n".join(lines)
 
 
 def python_files(store: DiskFileStore) -> dict[str, str]:
