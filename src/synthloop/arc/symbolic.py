@@ -9,12 +9,13 @@ from collections.abc import Callable
 from synthloop.arc.attempts import plausibility_penalty
 from synthloop.arc.dsl.describe import describe_program
 from synthloop.arc.dsl.frames import FRAME_RANK_PENALTY, is_memorising, is_strong, run_frames
+from synthloop.arc.dsl.generalise import MEMORISING_PENALTY, Generalisation, diversify
 from synthloop.arc.dsl.search import SearchStats, Solution, solve_task
 from synthloop.arc.grid import ArcTask, Candidate, as_grid
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
 
-SECOND_OPINION_SHARE = 0.2  # of the search budget, when a strong specialist already explains every demo
+SECOND_OPINION_SHARE = 0.5  # of the search budget (for a second attempt), when a strong specialist explains every demo
 FRAME_CPU_SHARE = 0.15  # of cpu_limit_s, for the specialists in other frames (taken from the search's budget)
 
 __all__ = ["SymbolicSolver", "is_memorising", "search_share", "solution_to_candidate"]
@@ -56,7 +57,8 @@ def solution_to_candidate(sol: Solution) -> Candidate:
         train_total=sol.train_total,
         size=max(1, sol.cost),
         source="symbolic",
-        meta={"kind": "dsl-search", "depth": len(sol.steps), "parts": len(sol.parts)},
+        meta={"kind": "dsl-search", "depth": len(sol.steps), "parts": len(sol.parts),
+              "single_demo_entries": sol.single_demo_entries},
     )
 
 
@@ -87,15 +89,24 @@ class SymbolicSolver:
         self.errors: list[str] = []
 
     def solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
-        """Candidates, each with meta["rank_penalty"] (see `plausibility_penalty`) for the attempt ranking."""
-        cands = self._solve(task, deadline)
+        """Candidates, each with meta["rank_penalty"] for the attempt ranking: `plausibility_penalty`, plus the
+        weights of the demo properties its test predictions break (`Generalisation`), plus a small penalty for a
+        frame; then `diversify` lets another family of programs take the second attempt. A memorising lookup table
+        (`is_memorising`) whose prediction breaks a demo property is dropped."""
+        gen = Generalisation(task)
+        cands, kept = self._solve(task, deadline, gen), []
         for c in cands:
-            if c.solves_train:  # Occam: a candidate from another frame ranks below one from the task's own frame
+            if c.train_correct > 0:  # Occam: a candidate from another frame ranks below one from the task's own frame
                 framed = FRAME_RANK_PENALTY if (c.meta or {}).get("frame") else 0
-                c.meta = {**(c.meta or {}), "rank_penalty": plausibility_penalty(c, task) + framed}
-        return cands
+                penalty = plausibility_penalty(c, task) + gen.penalty(c)
+                if is_memorising(c) and penalty > MEMORISING_PENALTY:
+                    continue  # a memorised table whose answer breaks what every demo shows: no hypothesis at all
+                c.meta = {**(c.meta or {}), "rank_penalty": penalty + framed}
+            kept.append(c)
+        diversify(kept)
+        return kept
 
-    def _solve(self, task: ArcTask, deadline: float) -> list[Candidate]:
+    def _solve(self, task: ArcTask, deadline: float, gen: Generalisation) -> list[Candidate]:
         start, cpu0 = time.monotonic(), time.process_time()
         deadline = min(deadline, start + self.time_limit_s)
         cands: list[Candidate] = []
@@ -114,7 +125,9 @@ class SymbolicSolver:
                 cpu_end = None if self.cpu_limit_s is None else time.process_time() + self.cpu_limit_s * FRAME_CPU_SHARE
                 cands.extend(run_frames(specs, task, spec_deadline, cpu_deadline=cpu_end, errors=self.errors))
         # only candidates in the task's own frame may cut the search short: a rule seen in another frame is less sure
-        share = search_share([c for c in cands if not (c.meta or {}).get("frame")], len(task.test_inputs))
+        # nor may one whose test predictions break what every demo shows
+        share = search_share([c for c in cands if not (c.meta or {}).get("frame") and gen.penalty(c) == 0],
+                             len(task.test_inputs))
         if (any(c.solves_train for c in cands) and time.monotonic() >= deadline) or share <= 0:
             return cands
         stats = SearchStats()

@@ -110,9 +110,11 @@ def unframe(c: Candidate, frame: Frame, test_inputs: Sequence[np.ndarray]) -> Ca
 
 
 def is_memorising(c: Candidate) -> bool:
-    """A lookup-table rule that may only have memorised the demos (weak, or unseen test cases left as they are)."""
+    """A lookup-table rule that may only have memorised the demos (weak, unseen test cases left as they are, or a
+    rule list with a rule that only one demo uses)."""
     meta = c.meta or {}
-    return meta.get("family") == "local_rule" and (bool(meta.get("weak")) or meta.get("covered") is False)
+    return meta.get("family") == "local_rule" and (bool(meta.get("weak")) or meta.get("covered") is False
+                                                   or meta.get("single_demo_rules", 0) > 0)
 
 
 def is_strong(c: Candidate) -> bool:

@@ -30,6 +30,7 @@ import numpy as np
 
 from synthloop.arc.dsl.colourroles import RoleMap, learn_role_map
 from synthloop.arc.dsl.compose import Composer, Part, overlay
+from synthloop.arc.dsl.countops import count_ops
 from synthloop.arc.dsl.describe import describe_colour_map
 from synthloop.arc.dsl.objmap import EACH_SELECTORS
 from synthloop.arc.dsl.primitives import (
@@ -46,6 +47,7 @@ from synthloop.arc.dsl.primitives import (
 Pair = tuple[np.ndarray, np.ndarray]
 ROLE_MAP_COST = 2  # a colour map by roles ranks below a fixed one (1)
 COMPOSE_COST = 2  # on top of the parts' costs
+CLOCK_EVERY = 8  # search steps between two reads of the clocks
 NEAR_COST = 1  # a program that explains all pairs but one (it also ranks below those that explain every pair)
 
 
@@ -101,6 +103,7 @@ class Solution:
     train_total: int = 0
     role_map: RoleMap | None = None  # colours named by their role in each input, instead of colour_map
     parts: tuple[Part, ...] = ()  # a composed answer: these partial programs overlaid (steps is then empty)
+    single_demo_entries: int = 0  # colour-map entries (a recolouring) that only one of 3+ demos uses
 
     @property
     def program(self) -> str:
@@ -199,6 +202,14 @@ def _mapped_error(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) ->
     return int(table.sum() - table.max(axis=1).sum())
 
 
+def single_demo_entries(cmap: dict[int, int], grids: Sequence[np.ndarray]) -> int:
+    """How many recolourings a -> b of the map only one demo state has colour a for (0 with fewer than 3 demos):
+    such an entry is learned by rote from that demo."""
+    if len(grids) < 3:
+        return 0
+    return sum(sum(bool((g == a).any()) for g in grids) == 1 for a in cmap if a != NEW)
+
+
 def apply_colour_map(g: np.ndarray, cmap: dict[int, int]) -> np.ndarray | None:
     if cmap:
         lut = np.arange(16, dtype=np.int8)
@@ -223,7 +234,7 @@ def _run_program(steps: Sequence[Step], g: np.ndarray) -> np.ndarray | None:
 
 def _build_steps(train_in: Sequence[np.ndarray], train_out: Sequence[np.ndarray]) -> list[Step]:
     info = task_info(train_in, train_out)
-    steps = [Step(op=op) for op in task_ops(info)]
+    steps = [Step(op=op) for op in task_ops(info) + count_ops(train_in, train_out)]
     for sp in SPLITTERS:
         for sel in SELECTORS + EACH_SELECTORS:
             if sp.kind in sel.kinds:
@@ -333,7 +344,8 @@ def search(
         seen_preds.add(k)
         cost = node.cost + (1 if cmap else 0) + (ROLE_MAP_COST if rmap is not None else 0)
         solutions.append(Solution(node.steps, cmap or {}, preds, cost, train_correct=len(train),
-                                  train_total=len(train), role_map=rmap))
+                                  train_total=len(train), role_map=rmap,
+                                  single_demo_entries=single_demo_entries(cmap or {}, node.grids)))
         now = time.monotonic()
         if rmap is not None:  # less sure: keep looking for a plain program (at most twice as long again, >= 0.6 s)
             stop[0] = min(stop[0], now + max(0.6, 2 * (now - started)))
@@ -346,8 +358,11 @@ def search(
     costs = [s.cost for s in steps]
     n_steps = len(steps)
     heap: list[tuple[int, int, _Node, int]] = [(costs[0], next(tie), root, 0)]
+    pops = 0
     while heap:
-        if time.monotonic() > stop[0] or (cpu_deadline is not None and time.process_time() > cpu_deadline):
+        pops += 1  # the clocks are system calls (slow in a sandbox): read them every CLOCK_EVERY pops
+        if pops % CLOCK_EVERY == 0 and (time.monotonic() > stop[0] or (
+                cpu_deadline is not None and time.process_time() > cpu_deadline)):
             stats.timed_out = stop[0] == deadline
             break
         cost, _, parent, idx = heapq.heappop(heap)

@@ -305,6 +305,18 @@ def _describe_rule(name, abstract, keyed, kval, sname) -> str:
     return f"if {cond} then {'that colour' if sname == 'feature' else sname[5:]}"
 
 
+def _single_demo_rules(rules, outs: list[np.ndarray]) -> int:
+    """How many rules change cells of one demo only (with 3 or more demos): evidence of a rule made up for it."""
+    if len(outs) < 3:
+        return 0
+    starts = np.cumsum([0] + [o.size for o in outs])
+    n = 0
+    for r in rules:
+        demos = np.unique(np.searchsorted(starts, r[5], side="right") - 1) if r[5].size else []
+        n += len(demos) == 1
+    return n
+
+
 def rule_list(task: ArcTask, deadline: float) -> list[Candidate]:
     """A short list of precise 'condition -> colour' rules covering every changed cell; other cells keep theirs."""
     if not same_shapes(task) or not task.train:
@@ -337,7 +349,7 @@ def rule_list(task: ArcTask, deadline: float) -> list[Candidate]:
         program="rules(" + "; ".join(_describe_rule(*r[:5]) for r in chosen) + ")",
         description="change cells by these rules, leave the rest: "
                     + "; ".join(_describe_rule(*r[:5]) for r in chosen),
-        meta={"n_rules": len(chosen)},
+        meta={"n_rules": len(chosen), "single_demo_rules": _single_demo_rules(chosen, outs)},
     )
     return [c] if c is not None and c.solves_train else []
 
