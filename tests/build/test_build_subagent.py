@@ -96,9 +96,13 @@ def test_mark_complete_before_writing_the_owned_files_is_refused_once(open_tmp, 
     assert [k for k, _ in events].count("checks") == 1  # the refusal ran no checks and cost no fix round
     store2 = DiskFileStore(open_tmp / "ws2")
     store2.write("tests/test_a.py", TEST_OK)
-    again = RecordingModel([call("mark_complete", summary="a"), call("mark_complete", summary="b.py is not needed")])
-    res2 = _agent(again, store2, sandbox, [], owned=("b.py", "tests/test_a.py")).run()
-    assert res2.status == "done" and res2.summary == "b.py is not needed"  # a second mark_complete goes through
+    again = RecordingModel([call("mark_complete", summary="a"), call("mark_complete", summary="b"),
+                            call("mark_complete", summary="b.py is not needed")])
+    events2: list = []
+    res2 = _agent(again, store2, sandbox, events2, owned=("b.py", "tests/test_a.py")).run()
+    assert res2.status == "done" and res2.summary == "b.py is not needed"  # each refusal is given once only
+    assert ("complete_refused", {"reason": "nothing changed"}) in events2
+    assert "no file has changed since this instruction started" in again.calls[2]["messages"][-1]["content"]
 
 
 def test_step_limit_counts_as_done_only_when_the_owned_files_exist(open_tmp, sandbox):

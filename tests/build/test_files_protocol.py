@@ -248,3 +248,17 @@ def test_lint_feedback_explains_the_common_findings(open_tmp):
     text = lint_feedback(found["serious_shown"])
     assert "F823" in text and "give the local variable a different name" in text
     assert "F821" in text and "`missing_name` is not defined anywhere" in text
+
+
+def test_finishing_with_no_file_changed_is_refused_once(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("calc.py", FIXED)
+    store.write("tests/test_calc.py", TEST)  # the checks already pass: only "nothing changed" can catch a no-op
+    extra = "from calc import add\n\n\ndef test_add_negative():\n    assert add(-1, -2) == -3\n"
+    model = RecordingModel([files(calc_py=FIXED), files(calc_py=FIXED, tests__test_neg_py=extra)])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events, owned=("calc.py",))
+    res = agent.run()
+    assert res.status == "done" and ("complete_refused", {"reason": "nothing changed"}) in events
+    assert "no file has changed since this instruction started" in model.calls[1]["messages"][1]["content"]
+    assert [k for k, _ in events].count("checks") == 1 and store.read("tests/test_neg.py") == extra

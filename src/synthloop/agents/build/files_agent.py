@@ -41,7 +41,7 @@ class FilesSubagent(Subagent):
     def run(self) -> SubagentResult:
         res = SubagentResult(status="failed", summary="")
         result, temperature, failed_checks, seen = "", self.base_temperature, 0, set[str]()
-        warned_stubs = False
+        warned_stubs = warned_unchanged = False
         while res.steps < self.max_steps:
             messages = self._round_messages(result, res.steps)
             if self.tokens(messages) > self.budget:
@@ -85,6 +85,11 @@ class FilesSubagent(Subagent):
             if missing := self._missing_owned():
                 self.emit("complete_refused", missing=missing)
                 result = "\n".join(lines + [prompts.render("missing_files", files=", ".join(missing))])
+                continue
+            if not warned_unchanged and self.unchanged():  # once: "already done" is a possible answer
+                warned_unchanged = True
+                self.emit("complete_refused", reason="nothing changed")
+                result = "\n".join(lines + [prompts.render("unchanged")])
                 continue
             if not warned_stubs and (stubs := self._stubs()):  # once: a copied signature is not an implementation
                 warned_stubs = True

@@ -80,6 +80,11 @@ class Subagent:
             raise UserError(f"the model's context size {ctx} is too small for model.max_tokens {max_tokens} plus the "
                             "tool specs: lower model.max_tokens or use a model with a larger context")
         self.tools.max_result_chars = max(1500, min(14000, self.budget * 4 // 5))
+        self.start = tools.store.manifest()  # what the files were when the instruction began
+
+    def unchanged(self) -> bool:
+        """Whether the instruction has changed no file yet (finishing then is refused once)."""
+        return self.tools.store.manifest() == self.start
 
     # -- prompt ---------------------------------------------------------------------------------------
     def _system(self) -> str:
@@ -189,7 +194,7 @@ class Subagent:
         temperature = self.base_temperature
         recent: deque[str] = deque(maxlen=LOOP_WINDOW)
         failed_checks = 0
-        warned_missing = False
+        warned_missing = warned_unchanged = False
         while res.steps < self.max_steps:
             if self.tokens(messages) > self.budget:
                 if res.restarts >= MAX_RESTARTS:
@@ -235,6 +240,11 @@ class Subagent:
                     self.emit("complete_refused", missing=missing)
                     messages.append(self._result_message(action, prompts.render(
                         "missing_files", files=", ".join(missing))))
+                    continue
+                if action.name == "mark_complete" and not warned_unchanged and self.unchanged():
+                    warned_unchanged = True  # once: "already done" is a possible answer
+                    self.emit("complete_refused", reason="nothing changed")
+                    messages.append(self._result_message(action, prompts.render("unchanged")))
                     continue
                 if action.name == "mark_complete":
                     report = self.check()
