@@ -262,3 +262,24 @@ def test_finishing_with_no_file_changed_is_refused_once(open_tmp, sandbox):
     assert res.status == "done" and ("complete_refused", {"reason": "nothing changed"}) in events
     assert "no file has changed since this instruction started" in model.calls[1]["messages"][1]["content"]
     assert [k for k, _ in events].count("checks") == 1 and store.read("tests/test_neg.py") == extra
+
+
+def test_finishing_without_defining_what_the_instruction_names_is_refused_once(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("calc.py", FIXED)
+    store.write("tests/test_calc.py", TEST)
+    copy_test = TEST.replace("test_add", "test_add_again")  # a change, but not the one asked for
+    sub = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+    model = RecordingModel([files(tests__test_sub_py=copy_test) + "\nSUMMARY: added sub()",
+                            files(calc_py=sub, tests__test_sub_py=copy_test)])
+    events: list = []
+    tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
+    brief = Brief(task="a calculator", instruction_id="sub", instruction="Add a function sub(a, b) to calc.py.",
+                  owned=["calc.py"], foreign=[], dependencies=[], relevant=[])
+    agent = FilesSubagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
+                          max_fix_rounds=2, temperature=0.2, max_tokens=512, emit=lambda k, **d: events.append((k, d)))
+    res = agent.run()
+    assert res.status == "done" and ("complete_refused", {"undefined": ["sub"]}) in events
+    assert "the instruction asks for `sub`, but no Python file in the project defines it" in \
+        model.calls[1]["messages"][1]["content"]
+    assert [k for k, _ in events].count("checks") == 1

@@ -41,7 +41,7 @@ class FilesSubagent(Subagent):
     def run(self) -> SubagentResult:
         res = SubagentResult(status="failed", summary="")
         result, temperature, failed_checks, seen = "", self.base_temperature, 0, set[str]()
-        warned_stubs = warned_unchanged = False
+        warned_stubs = warned_unchanged = warned_undefined = False
         while res.steps < self.max_steps:
             messages = self._round_messages(result, res.steps)
             if self.tokens(messages) > self.budget:
@@ -90,6 +90,11 @@ class FilesSubagent(Subagent):
                 warned_unchanged = True
                 self.emit("complete_refused", reason="nothing changed")
                 result = "\n".join(lines + [prompts.render("unchanged")])
+                continue
+            if not warned_undefined and (undef := self.undefined()):
+                warned_undefined = True
+                self.emit("complete_refused", undefined=undef)
+                result = "\n".join(lines + [prompts.render("undefined", names=", ".join(f"`{n}`" for n in undef))])
                 continue
             if not warned_stubs and (stubs := self._stubs()):  # once: a copied signature is not an implementation
                 warned_stubs = True

@@ -4,6 +4,7 @@ loop detection and control-unit checks after mark_complete."""
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ LOOP_WINDOW = 6
 LOOP_REPEATS = 3
 MAX_HINTS = 2
 SAFETY_TOKENS = 256
+# names an instruction asks to create: "add a function f", "implement the `g` function", "define class C"
+_VERB = r"\b(?i:(?:add|create|write|implement|define)s?\s+(?:a\s+|an\s+|the\s+)?(?:new\s+)?)"
+_ASKED = re.compile(_VERB + r"(?:(?i:function|method)\s+(?:`(\w+)`|(\w+)\()|(?i:class)\s+(?:`(\w+)`|([A-Z]\w*)))"
+                    r"|" + _VERB + r"`(\w+)`\s+(?i:function|method|class)\b")
 
 
 def approx_tokens(obj: Any) -> int:
@@ -85,6 +90,16 @@ class Subagent:
     def unchanged(self) -> bool:
         """Whether the instruction has changed no file yet (finishing then is refused once)."""
         return self.tools.store.manifest() == self.start
+
+    def undefined(self) -> list[str]:
+        """Functions/classes the instruction names for creation ("add a function f", "the `g` class") that no .py
+        file defines (finishing then is refused once): a small model may claim work it never wrote."""
+        asked = dict.fromkeys(next(g for g in m.groups() if g) for m in _ASKED.finditer(self.brief.instruction))
+        if not asked:
+            return []
+        store = self.tools.store
+        code = "\n".join(store.read(p) for p in store.list() if p.endswith(".py"))
+        return [n for n in asked if not re.search(rf"^\s*(?:async\s+def|def|class)\s+{re.escape(n)}\b", code, re.M)]
 
     # -- prompt ---------------------------------------------------------------------------------------
     def _system(self) -> str:
@@ -194,7 +209,7 @@ class Subagent:
         temperature = self.base_temperature
         recent: deque[str] = deque(maxlen=LOOP_WINDOW)
         failed_checks = 0
-        warned_missing = warned_unchanged = False
+        warned_missing = warned_unchanged = warned_undefined = False
         while res.steps < self.max_steps:
             if self.tokens(messages) > self.budget:
                 if res.restarts >= MAX_RESTARTS:
@@ -245,6 +260,12 @@ class Subagent:
                     warned_unchanged = True  # once: "already done" is a possible answer
                     self.emit("complete_refused", reason="nothing changed")
                     messages.append(self._result_message(action, prompts.render("unchanged")))
+                    continue
+                if action.name == "mark_complete" and not warned_undefined and (undef := self.undefined()):
+                    warned_undefined = True
+                    self.emit("complete_refused", undefined=undef)
+                    messages.append(self._result_message(action, prompts.render(
+                        "undefined", names=", ".join(f"`{n}`" for n in undef))))
                     continue
                 if action.name == "mark_complete":
                     report = self.check()
