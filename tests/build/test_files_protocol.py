@@ -283,3 +283,17 @@ def test_finishing_without_defining_what_the_instruction_names_is_refused_once(o
     assert "the instruction asks for `sub`, but no Python file in the project defines it" in \
         model.calls[1]["messages"][1]["content"]
     assert [k for k, _ in events].count("checks") == 1
+
+
+def test_a_failed_import_is_answered_with_where_the_name_is_defined(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("calc/__init__.py", '"""calc."""\n')
+    test = "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"
+    model = RecordingModel([files(calc__core_py=FIXED, tests__test_calc_py=test),
+                            files(tests__test_calc_py=test.replace("from calc import", "from calc.core import"))])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events, owned=("calc/core.py", "tests/test_calc.py"))
+    res = agent.run()
+    assert res.status == "done" and res.fix_rounds == 1
+    assert ("`add` is defined in calc/core.py, but `calc` does not export it: import it with "
+            "`from calc.core import add`") in model.calls[1]["messages"][1]["content"]

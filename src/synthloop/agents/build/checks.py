@@ -95,6 +95,25 @@ def lint_feedback(findings: list[str]) -> str:
     return "Lint found likely bugs that the tests do not cover (fix them):\n" + "\n".join(lines)
 
 
+_CANNOT_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
+
+
+def import_hints(feedback: str, store: DiskFileStore) -> list[str]:
+    """For each "cannot import name X from Y": where X is actually defined, so the fix is obvious to a small model."""
+    hints = []
+    files = python_files(store)
+    for name, module in dict.fromkeys(_CANNOT_IMPORT.findall(feedback)):
+        where = [p for p, text in files.items()
+                 if re.search(rf"^(?:async\s+def|def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*=", text, re.M)]
+        if where:
+            mod = where[0].removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+            hints.append(f"`{name}` is defined in {where[0]}, but `{module}` does not export it: import it with "
+                         f"`from {mod} import {name}`, or add it to {module.replace('.', '/')}/__init__.py.")
+        else:
+            hints.append(f"`{name}` is not defined in any file of the project yet: write it before importing it.")
+    return hints
+
+
 def python_files(store: DiskFileStore) -> dict[str, str]:
     return {p: t for p, t in store.read_all([p for p in store.list() if p.endswith(".py")]).items()}
 

@@ -109,12 +109,12 @@ class FilesSubagent(Subagent):
                 res.summary = reply.summary or self._auto_summary()
                 return res
             failed_checks += 1
-            res.fix_rounds, res.feedback = failed_checks, report.feedback(2000)
+            res.fix_rounds, res.feedback = failed_checks, self.feedback(report, 2000)
             if failed_checks > self.max_fix_rounds:
                 res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
                 return res
             lines.append(f"The checks failed (fix round {failed_checks} of {self.max_fix_rounds}):\n"
-                         + report.feedback(self.tools.max_result_chars))
+                         + self.feedback(report, self.tools.max_result_chars))
             result = "\n".join(lines)
         res.reason = f"step limit ({self.max_steps}) reached"
         return res

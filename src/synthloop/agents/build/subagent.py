@@ -14,7 +14,7 @@ from ...errors import UserError
 from ..model import Message, TruncatedOutput
 from . import prompts
 from .actions import Action, parse_text_action
-from .checks import CheckReport
+from .checks import CheckReport, import_hints
 from .tools import ToolBox, openai_tools, tool_list_text
 
 MAX_RESTARTS = 3
@@ -86,6 +86,12 @@ class Subagent:
                             "tool specs: lower model.max_tokens or use a model with a larger context")
         self.tools.max_result_chars = max(1500, min(14000, self.budget * 4 // 5))
         self.start = tools.store.manifest()  # what the files were when the instruction began
+
+    def feedback(self, report: CheckReport, limit_chars: int) -> str:
+        """The check report, plus where a name that failed to import is really defined."""
+        text = report.feedback(limit_chars)
+        hints = import_hints(text, self.tools.store)
+        return text + ("\n\n" + "\n".join(hints) if hints else "")
 
     def unchanged(self) -> bool:
         """Whether the instruction has changed no file yet (finishing then is refused once)."""
@@ -278,14 +284,14 @@ class Subagent:
                         self._answer_rest(messages, actions, action)
                         return res
                     failed_checks += 1
-                    res.fix_rounds, res.feedback = failed_checks, report.feedback(2000)
+                    res.fix_rounds, res.feedback = failed_checks, self.feedback(report, 2000)
                     if failed_checks > self.max_fix_rounds:
                         res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
                         self._answer_rest(messages, actions, action)
                         return res
                     messages.append(self._result_message(action, prompts.render(
                         "checks_failed", round=failed_checks, max_rounds=self.max_fix_rounds,
-                        report=report.feedback(self.tools.max_result_chars))))
+                        report=self.feedback(report, self.tools.max_result_chars))))
                     continue
                 result = self.tools.execute(action.name, action.args)
                 self.emit("tool_call", tool=action.name, ok=not result.startswith("ERROR"))
