@@ -297,3 +297,14 @@ def test_a_failed_import_is_answered_with_where_the_name_is_defined(open_tmp, sa
     assert res.status == "done" and res.fix_rounds == 1
     assert ("`add` is defined in calc/core.py, but `calc` does not export it: import it with "
             "`from calc.core import add`") in model.calls[1]["messages"][1]["content"]
+
+
+def test_import_hints_name_a_module_that_imports_what_it_defines(open_tmp):
+    from synthloop.agents.build.checks import import_hints
+
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("pkg/core.py", "from pkg.tools import helper\n\n\ndef helper():\n    return 1\n")
+    got = import_hints("ImportError: cannot import name 'helper' from 'pkg.tools' (/work/pkg/tools.py)", store)
+    assert got == ["pkg/core.py imports `helper` from `pkg.tools`, but `helper` is defined in pkg/core.py itself: "
+                   "delete that import line."]
+    assert "not defined in any file" in import_hints("cannot import name 'nope' from 'pkg'", store)[0]

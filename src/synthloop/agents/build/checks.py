@@ -105,7 +105,12 @@ def import_hints(feedback: str, store: DiskFileStore) -> list[str]:
     for name, module in dict.fromkeys(_CANNOT_IMPORT.findall(feedback)):
         where = [p for p, text in files.items()
                  if re.search(rf"^(?:async\s+def|def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*=", text, re.M)]
-        if where:
+        selfimport = [p for p in where if re.search(rf"^\s*from\s+{re.escape(module)}\s+import\s+.*\b{name}\b",
+                                                    files[p], re.M)]
+        if selfimport:
+            hints.append(f"{selfimport[0]} imports `{name}` from `{module}`, but `{name}` is defined in "
+                         f"{selfimport[0]} itself: delete that import line.")
+        elif where:
             mod = where[0].removesuffix(".py").removesuffix("/__init__").replace("/", ".")
             hints.append(f"`{name}` is defined in {where[0]}, but `{module}` does not export it: import it with "
                          f"`from {mod} import {name}`, or add it to {module.replace('.', '/')}/__init__.py.")
