@@ -11,6 +11,7 @@ from ...config import Config
 from ...memory.filestore import DiskFileStore
 from ...memory.registry import InstructionRegistry
 from ...memory.runstore import Run
+from .given import GIVEN_DIR, given_paths
 from .progress import Observer, quiet
 
 MAX_REPLANS = 2
@@ -39,8 +40,6 @@ class BuildEnv:
     given: list[str] = field(init=False)  # the user's given tests (build/given.py), read-only for sub-agents
 
     def __post_init__(self) -> None:
-        from .given import given_paths
-
         self.registry = InstructionRegistry.load(self.registry_path)
         self.workspace = DiskFileStore(self.run.path / "workspace", snapshots_dir=self.run.path / "snapshots")
         self.given = given_paths(self.run.path)
@@ -85,12 +84,11 @@ class BuildEnv:
             from .text import document_check
 
             return document_check(store)
-        given_dir = self.given[0].rsplit("/", 1)[0] if self.given else ""
-        if not with_given and given_dir:
+        if not with_given and self.given:
             from .checks import is_test_file
 
-            with_given = not any(is_test_file(p) and not p.startswith(given_dir + "/") for p in store.list())
-        ignore = [] if with_given or not given_dir else [given_dir]
+            with_given = not any(is_test_file(p) and not p.startswith(GIVEN_DIR + "/") for p in store.list())
+        ignore = [] if with_given or not self.given else [GIVEN_DIR]
         if self.extend is not None:  # the repository's tests, judged against the baseline
             return self.extend.check(store, self.sandbox, timeout_s=self.cfg.build.test_timeout_s, ignore=ignore)
         from .checks import run_checks
