@@ -320,10 +320,14 @@ def test_extend_run_in_the_files_protocol_catches_a_regression(cfg, new_run, san
         assert "ask for others with `READ path`" in brief and "patch_file" not in brief
         assert "## src/mylib/core.py\n```\n" + LIB in brief  # the file to change is shown whole
         lost_sub = "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n"  # sub() dropped
-        return f"FILE: src/mylib/core.py\n```python\n{lost_sub}```\nFILE: tests/test_mul.py\n```python\n{test}```"
+        clobbered = "from mylib import mul\n\n\ndef test_mul():\n    assert mul(2, 2) == 4\n"  # breaks test_core.py
+        return (f"FILE: src/mylib/core.py\n```python\n{lost_sub}```\nFILE: tests/test_mul.py\n```python\n{test}```"
+                f"\nFILE: tests/test_core.py\n```python\n{clobbered}```")
 
     def fix(messages):
         assert "REGRESSION" in messages[1]["content"]
+        assert "tests/test_core.py is one of the repository's existing tests (read-only)" in \
+            "\n".join(m["content"] for m in messages)
         return f"FILE: src/mylib/core.py\n```python\n{LIB}\n\ndef mul(a, b):\n    return a * b\n```"
 
     director = Director(plan, {"mul": [first, fix]})
@@ -332,4 +336,4 @@ def test_extend_run_in_the_files_protocol_catches_a_regression(cfg, new_run, san
                         sandbox=sandbox, repo=repo)
     assert all(not s for s in director.scripts.values()) and summary["tests_ok"]
     patch = (run.path / "changes.patch").read_text()
-    assert "+def mul(a, b):" in patch and "-def sub" not in patch
+    assert "+def mul(a, b):" in patch and "-def sub" not in patch and "test_core.py" not in patch

@@ -295,8 +295,8 @@ def test_a_failed_import_is_answered_with_where_the_name_is_defined(open_tmp, sa
     agent, _ = _agent(model, store, sandbox, events, owned=("calc/core.py", "tests/test_calc.py"))
     res = agent.run()
     assert res.status == "done" and res.fix_rounds == 1
-    assert ("`add` is defined in calc/core.py, but `calc` does not export it: import it with "
-            "`from calc.core import add`") in model.calls[1]["messages"][1]["content"]
+    assert ("`add` is defined in calc/core.py, but `calc` does not export it: in tests/test_calc.py import it "
+            "with `from calc.core import add` (keep calc/core.py as it is)") in model.calls[1]["messages"][1]["content"]
 
 
 def test_import_hints_name_a_module_that_imports_what_it_defines(open_tmp):
@@ -308,3 +308,8 @@ def test_import_hints_name_a_module_that_imports_what_it_defines(open_tmp):
     assert got == ["pkg/core.py imports `helper` from `pkg.tools`, but `helper` is defined in pkg/core.py itself: "
                    "delete that import line."]
     assert "not defined in any file" in import_hints("cannot import name 'nope' from 'pkg'", store)[0]
+    store.write("pkg/tools.py", "VERSION = 1\n")
+    store.write("pkg/core.py", "def helper():\n    return 1\n")
+    assert import_hints("cannot import name 'helper' from 'pkg.tools'", store) == [
+        "`helper` is defined in pkg/core.py, but `pkg.tools` does not export it: import it with "
+        "`from pkg.core import helper`, or add it to pkg/tools/__init__.py."]

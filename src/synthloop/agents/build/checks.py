@@ -112,8 +112,13 @@ def import_hints(feedback: str, store: DiskFileStore) -> list[str]:
                          f"{selfimport[0]} itself: delete that import line.")
         elif where:
             mod = where[0].removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-            hints.append(f"`{name}` is defined in {where[0]}, but `{module}` does not export it: import it with "
-                         f"`from {mod} import {name}`, or add it to {module.replace('.', '/')}/__init__.py.")
+            importers = [p for p, text in files.items() if p not in where and re.search(
+                rf"^\s*from\s+{re.escape(module)}\s+import\s+[^\n]*\b{name}\b", text, re.M)]
+            fix = f"`from {mod} import {name}`"
+            hints.append(f"`{name}` is defined in {where[0]}, but `{module}` does not export it: "
+                         + (f"in {', '.join(importers)} import it with {fix} (keep {where[0]} as it is)."
+                            if importers else f"import it with {fix}, or add it to "
+                            f"{module.replace('.', '/')}/__init__.py."))
         else:
             hints.append(f"`{name}` is not defined in any file of the project yet: write it before importing it.")
     return hints

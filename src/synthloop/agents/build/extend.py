@@ -373,6 +373,12 @@ class ExtendSession:
         emit("baseline", **base.brief(), no_tests=base.no_tests, duration_s=round(base.duration_s, 2))
         return base
 
+    def baseline_test_files(self) -> list[str]:
+        """The repository's test files with a test that passed at baseline."""
+        if not self.baseline_path.exists():
+            return []
+        return sorted({nid.split("::", 1)[0] for nid, o in self.baseline().outcomes.items() if o == PASSED})
+
     def baseline_lint_errors(self) -> int:
         """Serious ruff errors the repository had before the run (the run is only asked not to add any)."""
         p = self.run_dir / "baseline_lint.json"

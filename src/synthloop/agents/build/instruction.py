@@ -43,7 +43,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     def emit(kind: str, **data: Any) -> None:
         env.emit(kind, instruction=it.id, **data)
 
-    tools = ToolBox(scratch, env.sandbox, emit, foreign=frozenset(foreign), protected=frozenset(env.given),
+    tools = ToolBox(scratch, env.sandbox, emit, foreign=frozenset(foreign), protected=_read_only(env, it),
                     run_timeout_s=bcfg.run_timeout_s,
                     test_timeout_s=bcfg.test_timeout_s)
     protocol = env.protocol
@@ -58,6 +58,16 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
             "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
             "feedback": res.feedback,
             "test_changes": list(tools.test_changes)}
+
+
+def _read_only(env: BuildEnv, it: Instruction) -> dict[str, str]:
+    """Files the sub-agent may read but not change: the user's given tests, and in a repository the test files
+    that passed at baseline unless the instruction owns them (rewriting them is how small models break them)."""
+    ro = dict.fromkeys(env.given, "a test the user supplied")
+    if env.extend is not None:
+        ro.update((p, "one of the repository's existing tests") for p in env.extend.baseline_test_files()
+                  if p not in it.files and p not in ro)
+    return ro
 
 
 def _ancestors_done(env: BuildEnv, iid: str) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,7 +122,7 @@ class ToolBox:
     sandbox: Any
     emit: Callable[..., None]
     foreign: frozenset[str] = frozenset()
-    protected: frozenset[str] = frozenset()  # the user's given tests: never changed
+    protected: Mapping[str, str] = field(default_factory=dict)  # read-only path -> why (given or existing tests)
     run_timeout_s: float = 20.0
     test_timeout_s: float = 60.0
     max_result_chars: int = 8000
@@ -147,7 +147,7 @@ class ToolBox:
         if rel in self.foreign:
             raise FileStoreError(f"{rel} belongs to another instruction running in parallel; do not edit it")
         if rel in self.protected:
-            raise FileStoreError(f"{rel} is a test the user supplied (read-only): change the code so that it passes")
+            raise FileStoreError(f"{rel} is {self.protected[rel]} (read-only): change the code so that it passes")
         return rel
 
     def _guard_test(self, rel: str, new_text: str | None, reason: str | None) -> str | None:
