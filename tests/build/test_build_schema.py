@@ -32,6 +32,24 @@ def test_to_instructions_sanitises_ids_paths_and_dependencies(tmp_path):
     assert more[0].id == "r1-api" and more[0].deps == ["api"] and more[0].origin == "replan-1"
 
 
+def test_a_test_only_step_is_merged_into_the_code_step_it_tests():
+    plan = Plan(steps=[
+        PlanStep(id="code", instruction="Add f to pkg/core.py.", files=["pkg/core.py"]),
+        PlanStep(id="tests", instruction="Test f in tests/test_f.py.", files=["tests/test_f.py"], depends_on=["code"]),
+        PlanStep(id="cli", instruction="A CLI.", files=["pkg/cli.py", "tests/test_cli.py"], depends_on=["tests"]),
+        PlanStep(id="more", instruction="Test the CLI more.", files=["tests/test_cli2.py"], depends_on=["cli"]),
+    ])
+    items, notes = to_instructions(plan, limit=10)
+    assert [(i.id, i.files, i.deps) for i in items] == [
+        ("code", ["pkg/core.py", "tests/test_f.py"], []),
+        ("cli", ["pkg/cli.py", "tests/test_cli.py"], ["code"]),  # it has tests of its own: `more` stays apart
+        ("more", ["tests/test_cli2.py"], ["cli"])]
+    assert items[0].text == "Add f to pkg/core.py.\nTest f in tests/test_f.py."
+    assert notes == ["merged test-only step tests into code (code and its tests in one instruction)"]
+    user, _ = to_instructions(plan, limit=10, origin="user")  # a user's plan is run as written
+    assert [i.id for i in user] == ["code", "tests", "cli", "more"]
+
+
 def test_plan_limit():
     plan = Plan(steps=[PlanStep(id=f"s{i}", instruction=f"step {i}") for i in range(12)])
     items, notes = to_instructions(plan, limit=4)

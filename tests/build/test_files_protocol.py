@@ -313,3 +313,7 @@ def test_import_hints_name_a_module_that_imports_what_it_defines(open_tmp):
     assert import_hints("cannot import name 'helper' from 'pkg.tools'", store) == [
         "`helper` is defined in pkg/core.py, but `pkg.tools` does not export it: import it with "
         "`from pkg.core import helper`, or add it to pkg/tools/__init__.py."]
+    store.write("pkg/__init__.py", '"""pkg."""\n\nfrom pkg.core import other\n\n__all__ = ["other"]\n')
+    assert import_hints("cannot import name 'helper' from 'pkg'", store) == [  # the package's own convention
+        "`helper` is defined in pkg/core.py, but `pkg` does not export it: pkg/__init__.py re-exports names from "
+        "`pkg.core`: add `helper` to its `from pkg.core import ...` line and to `__all__` (keep pkg/core.py as it is)."]

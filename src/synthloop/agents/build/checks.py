@@ -111,17 +111,28 @@ def import_hints(feedback: str, store: DiskFileStore) -> list[str]:
             hints.append(f"{selfimport[0]} imports `{name}` from `{module}`, but `{name}` is defined in "
                          f"{selfimport[0]} itself: delete that import line.")
         elif where:
-            mod = where[0].removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-            importers = [p for p, text in files.items() if p not in where and re.search(
-                rf"^\s*from\s+{re.escape(module)}\s+import\s+[^\n]*\b{name}\b", text, re.M)]
-            fix = f"`from {mod} import {name}`"
-            hints.append(f"`{name}` is defined in {where[0]}, but `{module}` does not export it: "
-                         + (f"in {', '.join(importers)} import it with {fix} (keep {where[0]} as it is)."
-                            if importers else f"import it with {fix}, or add it to "
-                            f"{module.replace('.', '/')}/__init__.py."))
+            hints.append(_export_hint(name, module, where[0], files))
         else:
             hints.append(f"`{name}` is not defined in any file of the project yet: write it before importing it.")
     return hints
+
+
+def _export_hint(name: str, module: str, where: str, files: dict[str, str]) -> str:
+    """`name` is defined in `where` but `module` does not export it: follow the package's own convention (its
+    __init__ re-exports from that module), else import it from where it is defined, in the files that need it."""
+    mod = where.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    head = f"`{name}` is defined in {where}, but `{module}` does not export it: "
+    init = module.replace(".", "/") + "/__init__.py"
+    if re.search(rf"^\s*from\s+{re.escape(mod)}\s+import\b", files.get(init, ""), re.M):
+        alls = " and to `__all__`" if "__all__" in files[init] else ""
+        return head + (f"{init} re-exports names from `{mod}`: add `{name}` to its `from {mod} import ...` "
+                       f"line{alls} (keep {where} as it is).")
+    fix = f"`from {mod} import {name}`"
+    importers = [p for p, text in files.items() if p != where and re.search(
+        rf"^\s*from\s+{re.escape(module)}\s+import\s+[^\n]*\b{name}\b", text, re.M)]
+    if importers:
+        return head + f"in {', '.join(importers)} import it with {fix} (keep {where} as it is)."
+    return head + f"import it with {fix}, or add it to {init}."
 
 
 def python_files(store: DiskFileStore) -> dict[str, str]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 from ...errors import UserError
 from ...memory.filestore import FileStoreError, normalize
 from ...memory.registry import Instruction
+from .checks import is_test_file
 
 
 class PlanStep(BaseModel):
@@ -70,7 +71,27 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
                 deps.append(target)
         renamed[st.id] = iid  # after resolving deps: a step never depends on itself
         out.append(Instruction(iid, st.instruction.strip(), files=sorted(set(files)), deps=deps, origin=origin))
-    return out, notes
+    return (out, notes) if origin == "user" else (pair_tests(out, notes), notes)
+
+
+def pair_tests(items: list[Instruction], notes: list[str]) -> list[Instruction]:
+    """A model's plan that puts code in one step and only its tests in the next is merged into one step: code is
+    written and tested together, so no step is "done" with code that nothing has run (a user's plan is kept)."""
+    by_id = {i.id: i for i in items}
+    for t in list(items):
+        code = by_id.get(t.deps[0]) if len(t.deps) == 1 else None
+        if not t.files or not all(is_test_file(f) for f in t.files) or code is None:
+            continue
+        if any(is_test_file(f) for f in code.files) or not any(f.endswith(".py") for f in code.files):
+            continue
+        code.files = sorted(set(code.files) | set(t.files))
+        code.text = f"{code.text}\n{t.text}"
+        items.remove(t)
+        for other in items:
+            if t.id in other.deps:
+                other.deps = list(dict.fromkeys(code.id if d == t.id else d for d in other.deps))
+        notes.append(f"merged test-only step {t.id} into {code.id} (code and its tests in one instruction)")
+    return items
 
 
 def read_plan_file(path: str | Path) -> Plan:
