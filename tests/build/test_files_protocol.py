@@ -317,3 +317,30 @@ def test_import_hints_name_a_module_that_imports_what_it_defines(open_tmp):
     assert import_hints("cannot import name 'helper' from 'pkg'", store) == [  # the package's own convention
         "`helper` is defined in pkg/core.py, but `pkg` does not export it: pkg/__init__.py re-exports names from "
         "`pkg.core`: add `helper` to its `from pkg.core import ...` line and to `__all__` (keep pkg/core.py as it is)."]
+
+
+def test_append_blocks_add_new_code_to_the_end_of_an_existing_file(open_tmp, sandbox):
+    r = parse_file_reply("APPEND: calc.py\n```python\ndef sub(a, b):\n    return a - b\n```\n"
+                         "**Append to: calc.py**\n```python\nK = 1\n```\n")
+    assert r.files == {} and r.appends == {"calc.py": "def sub(a, b):\n    return a - b\nK = 1\n"}
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("calc.py", FIXED)
+    store.write("tests/test_calc.py", TEST)
+    new_test = "from calc import sub\n\n\ndef test_sub():\n    assert sub(5, 3) == 2\n"
+    whole = FIXED + "\n\ndef sub(a, b):\n    return a - b\n"
+    model = RecordingModel([  # only the new function, and a new test file
+        "APPEND: calc.py\n```python\ndef sub(a, b):\n    return a - b\n```\n" + files(tests__test_sub_py=new_test),
+    ])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events, owned=("calc.py", "tests/test_sub.py"))
+    res = agent.run()
+    assert res.status == "done" and store.read("calc.py") == FIXED + "\n\ndef sub(a, b):\n    return a - b\n"
+    assert store.read("tests/test_calc.py") == TEST
+    from synthloop.agents.build.file_blocks import with_appends
+
+    again = parse_file_reply(f"APPEND: calc.py\n```python\n{whole}```\n")
+    with_appends(again, store.read)
+    assert again.files == {"calc.py": whole}  # the whole file under APPEND is not doubled
+    fresh = parse_file_reply("APPEND: new.py\n```python\nX = 1\n```\n")
+    with_appends(fresh, lambda p: None)
+    assert fresh.files == {"new.py": "X = 1\n"}

@@ -1,5 +1,6 @@
 """Reading a whole-file reply: files as fenced blocks, each named by a path line before it (or a `# path` first line
-inside it), plus optional `READ path`, `SUMMARY: ...` and `REASON: ...` lines outside the blocks.
+inside it), plus optional `READ path`, `SUMMARY: ...` and `REASON: ...` lines outside the blocks. A block named by
+`APPEND: path` holds only new code for the end of an existing file.
 
 Small models write whole files far more reliably than tool calls or patches; this is the reply format of the
 `files` tool protocol."""
@@ -7,10 +8,12 @@ Small models write whole files far more reliably than tool calls or patches; thi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PATH = re.compile(r"^[\w.\-]+(?:/[\w.\-]+)*\.[A-Za-z0-9]{1,8}$")
 _DECOR = re.compile(r"^(?:#+\s*|\*\*|`|-\s+)*(?:(?:file|path|filename)\s*[:=]\s*)?", re.I)
+_APPEND = re.compile(r"^\s*(?:#+\s*|\*\*)?APPEND(?:\s+TO)?\s*:\s*(.+)$", re.I)
 _READ = re.compile(r"^\s*READ:?\s+`?([\w.\-/]+)`?\s*$")
 _SUMMARY = re.compile(r"^\s*SUMMARY:\s*(.+)$")
 _REASON = re.compile(r"^\s*REASON:\s*(.+)$")
@@ -21,6 +24,7 @@ _FENCE = re.compile(r"^\s*```+\s*([\w.+\-]*)\s*(.*)$")
 @dataclass
 class FileReply:
     files: dict[str, str] = field(default_factory=dict)   # path -> whole content
+    appends: dict[str, str] = field(default_factory=dict)  # path -> new code for the end of that file
     unnamed: int = 0                                        # blocks whose path could not be read
     truncated: str | None = None                            # a block left open at the end ("" if unnamed)
     partial: str = ""                                       # that block's text so far
@@ -63,7 +67,8 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
                 prev = line
             i += 1
             continue
-        path = path_of(fence.group(2)) or (path_of(prev) if prev else None)
+        append = _APPEND.match(prev) if prev else None
+        path = path_of(append.group(1)) if append else path_of(fence.group(2)) or (path_of(prev) if prev else None)
         body: list[str] = []
         i += 1
         closed = False
@@ -81,15 +86,29 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
         if not closed:
             out.truncated, out.partial = path or "", "\n".join(body)
             break
-        blocks.append((path, "\n".join(body).rstrip("\n") + "\n"))
+        blocks.append((path, "\n".join(body).rstrip("\n") + "\n", append is not None))
     if len(blocks) == 1 and blocks[0][0] is None and default_path:
-        blocks = [(default_path, blocks[0][1])]
-    for path, body in blocks:
+        blocks = [(default_path, blocks[0][1], False)]
+    for path, body, appended in blocks:
         if path is None:
             out.unnamed += 1
+        elif appended:
+            out.appends[path] = out.appends.get(path, "") + body
         else:
             out.files[path] = body
     return out
+
+
+def with_appends(reply: FileReply, read: Callable[[str], str | None]) -> None:
+    """Turn the reply's APPEND blocks into whole files: the current content (`read(path)`, None if absent) plus the
+    new code. A block that already repeats the whole file (a model that wrote it all anyway) replaces it."""
+    for path, code in reply.appends.items():
+        base = reply.files.get(path, read(path))
+        if not base or not base.strip() or base.strip() in code:
+            reply.files[path] = code
+        else:
+            reply.files[path] = base.rstrip("\n") + "\n\n\n" + code.strip("\n") + "\n"
+    reply.appends.clear()
 
 
 def salvage_python(partial: str, min_lines: int = 3) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Message
 from . import prompts
 from .checks import is_test_file
-from .file_blocks import FileReply, parse_file_reply, salvage_python
+from .file_blocks import FileReply, parse_file_reply, salvage_python, with_appends
 from .subagent import MAX_HINTS, Subagent, SubagentResult
 from .tools import empty_functions
 
@@ -53,6 +53,7 @@ class FilesSubagent(Subagent):
             res.steps += 1
             choice = out.choices[0]
             reply = parse_file_reply(choice.content or "", self._default_path())
+            with_appends(reply, self._current)
             salvaged = self._salvage(reply)
             if not reply.files:
                 if reply.reads:
@@ -127,6 +128,9 @@ class FilesSubagent(Subagent):
                 if empty:
                     return path, ", ".join(f"{n}()" for n in empty[:6])
         return None
+
+    def _current(self, path: str) -> str | None:
+        return self.tools.store.read(path) if self.tools.store.exists(path) else None
 
     def _default_path(self) -> str | None:
         """An instruction that owns exactly one file gets an unnamed lone block written there."""
