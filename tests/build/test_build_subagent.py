@@ -223,3 +223,21 @@ def test_timeout_and_no_tests_are_never_a_pass(open_tmp, sandbox):
     store.write("tests/test_slow.py", "def test_ok(:\n")
     rep = run_checks(store, sandbox, timeout_s=20)
     assert not rep.ok and rep.syntax_errors and not rep.ran_tests
+
+
+def test_finishing_without_what_the_instruction_asks_for_is_refused_until_it_fails(open_tmp, sandbox):
+    """Tool protocol: mark_complete without the function the instruction names is refused every time (the tests
+    pass, but nothing defines it); after the hints the instruction fails instead of passing vacuously."""
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("tests/test_a.py", TEST_OK)
+    replies = [call("write_file", path="tests/test_a.py", content=TEST_OK + f"\n\ndef test_{n}():\n    assert {n}\n")
+               if k % 2 == 0 else call("mark_complete", summary="added area()")
+               for k, n in enumerate([1, 1, 2, 2, 3, 3, 4, 4])]
+    model = RecordingModel(replies)
+    events: list = []
+    agent = _agent(model, store, sandbox, events, max_steps=20)
+    agent.brief.instruction = "Add a function area(w, h) to a.py."
+    res = agent.run()
+    assert res.status == "failed" and res.reason == "never defined area, which the instruction asks for"
+    assert [d for k, d in events if k == "complete_refused"] == [{"undefined": ["area"]}] * 4
+    assert not [k for k, _ in events if k == "checks"]

@@ -264,7 +264,7 @@ def test_finishing_with_no_file_changed_is_refused_once(open_tmp, sandbox):
     assert [k for k, _ in events].count("checks") == 1 and store.read("tests/test_neg.py") == extra
 
 
-def test_finishing_without_defining_what_the_instruction_names_is_refused_once(open_tmp, sandbox):
+def test_finishing_without_defining_what_the_instruction_names_is_refused(open_tmp, sandbox):
     store = DiskFileStore(open_tmp / "ws")
     store.write("calc.py", FIXED)
     store.write("tests/test_calc.py", TEST)
@@ -282,7 +282,17 @@ def test_finishing_without_defining_what_the_instruction_names_is_refused_once(o
     assert res.status == "done" and ("complete_refused", {"undefined": ["sub"]}) in events
     assert "the instruction asks for `sub`, but no Python file in the project defines it" in \
         model.calls[1]["messages"][1]["content"]
+    assert "reply with a line `APPEND: calc.py` followed by only" in model.calls[1]["messages"][1]["content"]
     assert [k for k, _ in events].count("checks") == 1
+    # a model that never writes it: refused every time, and the instruction fails instead of passing vacuously
+    store.write("calc.py", FIXED)
+    never = RecordingModel([files(tests__test_sub_py=copy_test.replace("5", str(n))) for n in range(6, 12)])
+    tools = ToolBox(store, sandbox, lambda k, **d: None, test_timeout_s=20)
+    agent = FilesSubagent(never, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
+                          max_fix_rounds=2, temperature=0.2, max_tokens=512, emit=lambda k, **d: None)
+    res = agent.run()
+    assert res.status == "failed" and res.reason == "never defined sub, which the instruction asks for"
+    assert len(never.calls) == 4
 
 
 def test_a_failed_import_is_answered_with_where_the_name_is_defined(open_tmp, sandbox):

@@ -92,10 +92,15 @@ class FilesSubagent(Subagent):
                 self.emit("complete_refused", reason="nothing changed")
                 result = "\n".join(lines + [prompts.render("unchanged")])
                 continue
-            if not warned_undefined and (undef := self.undefined()):
-                warned_undefined = True
+            if undef := self.undefined():
                 self.emit("complete_refused", undefined=undef)
-                result = "\n".join(lines + [prompts.render("undefined", names=", ".join(f"`{n}`" for n in undef))])
+                if warned_undefined and self._give_up_undefined(res, undef):
+                    return res
+                warned_undefined = True
+                code = next((p for p in self.brief.owned if p.endswith(".py") and not is_test_file(p)), "")
+                names = ", ".join(f"`{n}`" for n in undef)
+                result = "\n".join(lines + [prompts.render("files_undefined" if code else "undefined", path=code,
+                                                            names=names)])
                 continue
             if not warned_stubs and (stubs := self._stubs()):  # once: a copied signature is not an implementation
                 warned_stubs = True

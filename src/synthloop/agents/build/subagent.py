@@ -99,13 +99,22 @@ class Subagent:
 
     def undefined(self) -> list[str]:
         """Functions/classes the instruction names for creation ("add a function f", "the `g` class") that no .py
-        file defines (finishing then is refused once): a small model may claim work it never wrote."""
+        file defines (finishing then is refused): a small model may claim work it never wrote."""
         asked = dict.fromkeys(next(g for g in m.groups() if g) for m in _ASKED.finditer(self.brief.instruction))
         if not asked:
             return []
         store = self.tools.store
         code = "\n".join(store.read(p) for p in store.list() if p.endswith(".py"))
         return [n for n in asked if not re.search(rf"^\s*(?:async\s+def|def|class)\s+{re.escape(n)}\b", code, re.M)]
+
+    def _give_up_undefined(self, res: SubagentResult, undef: list[str]) -> bool:
+        """A repeated finish without what the instruction asks for counts as a hint; past MAX_HINTS the instruction
+        fails (it is never done without them)."""
+        res.hints += 1
+        if res.hints <= MAX_HINTS:
+            return False
+        res.reason = f"never defined {', '.join(undef)}, which the instruction asks for"
+        return True
 
     # -- prompt ---------------------------------------------------------------------------------------
     def _system(self) -> str:
@@ -267,9 +276,12 @@ class Subagent:
                     self.emit("complete_refused", reason="nothing changed")
                     messages.append(self._result_message(action, prompts.render("unchanged")))
                     continue
-                if action.name == "mark_complete" and not warned_undefined and (undef := self.undefined()):
-                    warned_undefined = True
+                if action.name == "mark_complete" and (undef := self.undefined()):
                     self.emit("complete_refused", undefined=undef)
+                    if warned_undefined and self._give_up_undefined(res, undef):
+                        self._answer_rest(messages, actions, action)
+                        return res
+                    warned_undefined = True
                     messages.append(self._result_message(action, prompts.render(
                         "undefined", names=", ".join(f"`{n}`" for n in undef))))
                     continue
