@@ -21,7 +21,7 @@ def test_to_instructions_sanitises_ids_paths_and_dependencies(tmp_path):
     ])
     items, notes = to_instructions(plan, limit=10)
     assert [i.id for i in items] == ["data-model", "api", "later", "api-2", "init", "step-7"]
-    assert items[0].files == ["pkg/models.py"]
+    assert items[0].files == ["pkg/models.py", "tests/test_models.py"]  # every code step writes its tests
     assert items[1].deps == ["data-model"]  # forward and unknown deps dropped: the result is always a DAG
     assert items[2].deps == ["api"]
     assert any("ghost" in n for n in notes) and any("../etc/passwd" in n for n in notes) and any("empty" in n for n in notes)
@@ -46,6 +46,10 @@ def test_a_test_only_step_is_merged_into_the_code_step_it_tests():
         ("more", ["tests/test_cli2.py"], ["cli"])]
     assert items[0].text == "Add f to pkg/core.py.\nTest f in tests/test_f.py."
     assert notes == ["merged test-only step tests into code (code and its tests in one instruction)"]
+    demo, notes = to_instructions(Plan(steps=[PlanStep(id="demo", instruction="A demo.", files=["app/__main__.py"]),
+                                              PlanStep(id="doc", instruction="Docs.", files=["README.md"])]), limit=5)
+    assert [i.files for i in demo] == [["app/__main__.py", "tests/test_app.py"], ["README.md"]]
+    assert notes == ["step demo: added tests/test_app.py (every code step writes its tests)"]
     user, _ = to_instructions(plan, limit=10, origin="user")  # a user's plan is run as written
     assert [i.id for i in user] == ["code", "tests", "cli", "more"]
 

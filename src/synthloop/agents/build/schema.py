@@ -71,12 +71,13 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
                 deps.append(target)
         renamed[st.id] = iid  # after resolving deps: a step never depends on itself
         out.append(Instruction(iid, st.instruction.strip(), files=sorted(set(files)), deps=deps, origin=origin))
-    return (out, notes) if origin == "user" else (pair_tests(out, notes), notes)
+    return (out, notes) if origin == "user" else (pair_tests(out, notes, add_tests=not read_only), notes)
 
 
-def pair_tests(items: list[Instruction], notes: list[str]) -> list[Instruction]:
-    """A model's plan that puts code in one step and only its tests in the next is merged into one step: code is
-    written and tested together, so no step is "done" with code that nothing has run (a user's plan is kept)."""
+def pair_tests(items: list[Instruction], notes: list[str], add_tests: bool = True) -> list[Instruction]:
+    """Code is written and tested together in a model's plan (a user's plan is kept as written): a step with only
+    the tests of the one step it depends on is merged into it, and a code step with no test file gets one (unless
+    the user gave tests: then those are its tests)."""
     by_id = {i.id: i for i in items}
     for t in list(items):
         code = by_id.get(t.deps[0]) if len(t.deps) == 1 else None
@@ -91,7 +92,19 @@ def pair_tests(items: list[Instruction], notes: list[str]) -> list[Instruction]:
             if t.id in other.deps:
                 other.deps = list(dict.fromkeys(code.id if d == t.id else d for d in other.deps))
         notes.append(f"merged test-only step {t.id} into {code.id} (code and its tests in one instruction)")
+    for it in items if add_tests else []:  # code without a test file of its own gets one to write
+        code_files = [f for f in it.files if f.endswith(".py")]
+        if code_files and not any(is_test_file(f) for f in it.files):
+            it.files = sorted([*it.files, _test_path(code_files[0])])
+            notes.append(f"step {it.id}: added {_test_path(code_files[0])} (every code step writes its tests)")
     return items
+
+
+def _test_path(code_file: str) -> str:
+    """tests/test_<module>.py for a code file (a package's __init__/__main__ names the package)."""
+    parts = code_file.removesuffix(".py").split("/")
+    name = parts[-2] if parts[-1] in ("__init__", "__main__") and len(parts) > 1 else parts[-1]
+    return f"tests/test_{name.strip('_') or 'main'}.py"
 
 
 def read_plan_file(path: str | Path) -> Plan:
