@@ -345,6 +345,8 @@ def test_append_blocks_add_new_code_to_the_end_of_an_existing_file(open_tmp, san
     agent, _ = _agent(model, store, sandbox, events, owned=("calc.py", "tests/test_sub.py"))
     res = agent.run()
     assert res.status == "done" and store.read("calc.py") == FIXED + "\n\ndef sub(a, b):\n    return a - b\n"
+    assert "calc.py already exists: to add new code to it, write a line `APPEND: <path>`" in \
+        model.calls[0]["messages"][1]["content"]
     assert store.read("tests/test_calc.py") == TEST
     from synthloop.agents.build.file_blocks import with_appends
 

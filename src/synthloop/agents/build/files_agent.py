@@ -34,8 +34,13 @@ class FilesSubagent(Subagent):
         b = self.brief
         b.relevant = list(dict.fromkeys(b.owned + sorted(self.tools.written) + self.asked + b.relevant))
         messages = self.fresh_messages()
-        messages[1]["content"] += "\n" + (prompts.render("files_result", round=rnd, result=result) if result else
-                                          prompts.render("files_start", owned=", ".join(b.owned) or "its files"))
+        if result:
+            messages[1]["content"] += "\n" + prompts.render("files_result", round=rnd, result=result)
+            return messages
+        messages[1]["content"] += "\n" + prompts.render("files_start", owned=", ".join(b.owned) or "its files")
+        existing = [p for p in b.owned if self.tools.store.exists(p)]
+        if existing:  # a small model copies a file it is shown: offer to write only what is new
+            messages[1]["content"] += prompts.render("files_start_existing", existing=", ".join(existing))
         return messages
 
     def run(self) -> SubagentResult:
