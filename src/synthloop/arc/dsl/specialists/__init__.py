@@ -8,20 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from synthloop.arc.dsl.specialists.align import align_objects
 from synthloop.arc.dsl.specialists.analogy import complete_by_analogy
 from synthloop.arc.dsl.specialists.attract import attract_to_walls
 from synthloop.arc.dsl.specialists.bboxfill import fill_bboxes
+from synthloop.arc.dsl.specialists.blockshape import shrink_block_shape
+from synthloop.arc.dsl.specialists.bounce import bouncing_rays
+from synthloop.arc.dsl.specialists.bracketmirror import bracket_mirror
+from synthloop.arc.dsl.specialists.bridge import bridges
 from synthloop.arc.dsl.specialists.cells import cell_rules
 from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
+from synthloop.arc.dsl.specialists.centrelines import lines_through_centres
 from synthloop.arc.dsl.specialists.clearlines import paint_clear_lines
+from synthloop.arc.dsl.specialists.colourlist import colour_list
 from synthloop.arc.dsl.specialists.cornerrays import corner_rays
+from synthloop.arc.dsl.specialists.countdiag import count_on_diagonal
 from synthloop.arc.dsl.specialists.counting import classify_grid, classify_to_grid, counting, fill_like_input
 from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
 from synthloop.arc.dsl.specialists.cropbox import crop_box
 from synthloop.arc.dsl.specialists.cropcount import crop_by_colour_count
+from synthloop.arc.dsl.specialists.cropmarked import crop_marked_object
 from synthloop.arc.dsl.specialists.denoise import majority_fill
 from synthloop.arc.dsl.specialists.elbow import elbow_path
+from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
+from synthloop.arc.dsl.specialists.framefit import frame_fit
+from synthloop.arc.dsl.specialists.halveskron import halves_kron
+from synthloop.arc.dsl.specialists.keeprect import keep_solid_rectangle
 from synthloop.arc.dsl.specialists.keyline import recolour_by_line_key
+from synthloop.arc.dsl.specialists.keyquadrants import key_quadrants
 from synthloop.arc.dsl.specialists.layers import (
     arrangement,
     cell_summary,
@@ -30,8 +44,13 @@ from synthloop.arc.dsl.specialists.layers import (
     select_cell,
     symmetrize,
 )
+from synthloop.arc.dsl.specialists.leak import leaking_boxes
+from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
 from synthloop.arc.dsl.specialists.objrecolour import object_halo, object_recolour, recolour_by_key
+from synthloop.arc.dsl.specialists.objsymmetry import complete_symmetry
+from synthloop.arc.dsl.specialists.panelsummary import panel_summary
+from synthloop.arc.dsl.specialists.paneltransforms import panel_transforms
 from synthloop.arc.dsl.specialists.paste import paste_template
 from synthloop.arc.dsl.specialists.periodic import periodic_extend
 from synthloop.arc.dsl.specialists.pivot import mirror_about_pivot
@@ -40,8 +59,13 @@ from synthloop.arc.dsl.specialists.rays import colour_lines, rays_to_target, ste
 from synthloop.arc.dsl.specialists.regionfill import region_recolour
 from synthloop.arc.dsl.specialists.regions import fill_touching
 from synthloop.arc.dsl.specialists.roles import role_recolour
+from synthloop.arc.dsl.specialists.runextend import repeat_runs_along_lines
+from synthloop.arc.dsl.specialists.selfshift import shift_objects_by_size
+from synthloop.arc.dsl.specialists.shapeswap import swap_shapes
 from synthloop.arc.dsl.specialists.stamps import object_stamps
+from synthloop.arc.dsl.specialists.stripes import stripes
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
+from synthloop.arc.dsl.specialists.templatefill import template_fill
 from synthloop.arc.grid import ArcTask, Candidate
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -55,6 +79,9 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     cell_rules,
     fill_regular,
     symmetrize,
+    complete_symmetry,  # session 5
+    panel_transforms,  # session 5
+    repeat_runs_along_lines,  # session 5
     extend_pattern,
     periodic_extend,
     complete_by_analogy,
@@ -63,6 +90,15 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     crop_selected,
     crop_by_colour_count,
     crop_box,
+    crop_marked_object,  # session 5
+    colour_list,  # session 5
+    panel_summary,  # session 5
+    key_quadrants,  # session 5
+    frame_fit,  # session 5
+    shrink_block_shape,  # session 5
+    keep_solid_rectangle,  # session 5
+    count_on_diagonal,  # session 5
+    halves_kron,  # session 5
     counting,
     classify_grid,
     classify_to_grid,
@@ -71,24 +107,36 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     move_to_contact,
     attract_to_walls,
     pull_to_anchor,
+    bracket_mirror,  # session 5
+    align_objects,  # session 5
+    shift_objects_by_size,  # session 5
     draw_rays,
     corner_rays,
     rays_to_target,
     colour_lines,
     elbow_path,
     paint_clear_lines,
+    lines_through_centres,  # session 5
+    bouncing_rays,  # session 5
+    stripes,  # session 5
+    bridges,  # session 5
+    leaking_boxes,  # session 5
     step_toward,
     majority_fill,
     role_recolour,
     object_recolour,
     recolour_by_key,
     recolour_by_line_key,
+    match_key_shapes,  # session 5
     object_halo,
     fill_bboxes,
     object_stamps,
     paste_template,
     fill_touching,
     region_recolour,
+    template_fill,  # session 5
+    swap_shapes,  # session 5
+    empty_boxes,  # session 5
     rule_list,
     local_rules,
     prepared_local_rules,
