@@ -356,3 +356,26 @@ def test_append_blocks_add_new_code_to_the_end_of_an_existing_file(open_tmp, san
     fresh = parse_file_reply("APPEND: new.py\n```python\nX = 1\n```\n")
     with_appends(fresh, lambda p: None)
     assert fresh.files == {"new.py": "X = 1\n"}
+
+
+def test_tests_that_never_call_the_asked_for_function_are_sent_back(open_tmp, sandbox):
+    """A small model's favourite shortcut: the new test file is a copy of the old tests. Refused with an APPEND
+    hint for the test file; the instruction finishes once a test calls the new function."""
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("calc.py", FIXED)
+    store.write("tests/test_calc.py", TEST)
+    sub = FIXED + "\n\ndef sub(a, b):\n    return a - b\n"
+    model = RecordingModel([files(calc_py=sub, tests__test_sub_py=TEST.replace("test_add", "test_add_copy")),
+                            "APPEND: tests/test_sub.py\n```python\nfrom calc import sub\n\n\ndef test_sub():\n"
+                            "    assert sub(5, 3) == 2\n```\n"])
+    events: list = []
+    tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
+    brief = Brief(task="a calculator", instruction_id="sub", instruction="Add a function sub(a, b) to calc.py, with tests.",
+                  owned=["calc.py", "tests/test_sub.py"], foreign=[], dependencies=[], relevant=[])
+    agent = FilesSubagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
+                          max_fix_rounds=2, temperature=0.2, max_tokens=512, emit=lambda k, **d: events.append((k, d)))
+    res = agent.run()
+    assert res.status == "done" and ("complete_refused", {"untested": ["sub"]}) in events
+    assert "reply with a line `APPEND: tests/test_sub.py` followed by only the new test functions" in \
+        model.calls[1]["messages"][1]["content"]
+    assert "def test_add_copy" in store.read("tests/test_sub.py") and "assert sub(5, 3) == 2" in store.read("tests/test_sub.py")

@@ -46,7 +46,7 @@ class FilesSubagent(Subagent):
     def run(self) -> SubagentResult:
         res = SubagentResult(status="failed", summary="")
         result, temperature, failed_checks, seen = "", self.base_temperature, 0, set[str]()
-        warned_stubs = warned_unchanged = warned_undefined = False
+        warned_stubs = warned_unchanged = warned_gap = False
         while res.steps < self.max_steps:
             messages = self._round_messages(result, res.steps)
             if self.tokens(messages) > self.budget:
@@ -97,15 +97,12 @@ class FilesSubagent(Subagent):
                 self.emit("complete_refused", reason="nothing changed")
                 result = "\n".join(lines + [prompts.render("unchanged")])
                 continue
-            if undef := self.undefined():
-                self.emit("complete_refused", undefined=undef)
-                if warned_undefined and self._give_up_undefined(res, undef):
+            if gap := self.not_delivered():
+                self.emit("complete_refused", **{gap[0]: gap[1]})
+                if warned_gap and self.give_up(res, *gap):
                     return res
-                warned_undefined = True
-                code = next((p for p in self.brief.owned if p.endswith(".py") and not is_test_file(p)), "")
-                names = ", ".join(f"`{n}`" for n in undef)
-                result = "\n".join(lines + [prompts.render("files_undefined" if code else "undefined", path=code,
-                                                            names=names)])
+                warned_gap = True
+                result = "\n".join(lines + [self._gap_prompt(*gap)])
                 continue
             if not warned_stubs and (stubs := self._stubs()):  # once: a copied signature is not an implementation
                 warned_stubs = True
@@ -138,6 +135,12 @@ class FilesSubagent(Subagent):
                 if empty:
                     return path, ", ".join(f"{n}()" for n in empty[:6])
         return None
+
+    def _gap_prompt(self, kind: str, names: list[str]) -> str:
+        """The refusal for missing named work, pointing at the owned file where APPEND adds it."""
+        want_test = kind == "untested"
+        path = next((p for p in self.brief.owned if p.endswith(".py") and is_test_file(p) == want_test), "")
+        return prompts.render(f"files_{kind}" if path else kind, path=path, names=", ".join(f"`{n}`" for n in names))
 
     def _current(self, path: str) -> str | None:
         return self.tools.store.read(path) if self.tools.store.exists(path) else None

@@ -14,7 +14,7 @@ from ...errors import UserError
 from ..model import Message, TruncatedOutput
 from . import prompts
 from .actions import Action, parse_text_action
-from .checks import CheckReport, import_hints
+from .checks import CheckReport, import_hints, is_test_file
 from .tools import ToolBox, openai_tools, tool_list_text
 
 MAX_RESTARTS = 3
@@ -97,23 +97,40 @@ class Subagent:
         """Whether the instruction has changed no file yet (finishing then is refused once)."""
         return self.tools.store.manifest() == self.start
 
+    def _asked(self) -> list[str]:
+        """Functions/classes the instruction names for creation ("add a function f", "the `g` class")."""
+        return list(dict.fromkeys(next(g for g in m.groups() if g) for m in _ASKED.finditer(self.brief.instruction)))
+
     def undefined(self) -> list[str]:
-        """Functions/classes the instruction names for creation ("add a function f", "the `g` class") that no .py
-        file defines (finishing then is refused): a small model may claim work it never wrote."""
-        asked = dict.fromkeys(next(g for g in m.groups() if g) for m in _ASKED.finditer(self.brief.instruction))
-        if not asked:
-            return []
+        """Asked-for names that no .py file defines: a small model may claim work it never wrote."""
         store = self.tools.store
         code = "\n".join(store.read(p) for p in store.list() if p.endswith(".py"))
-        return [n for n in asked if not re.search(rf"^\s*(?:async\s+def|def|class)\s+{re.escape(n)}\b", code, re.M)]
+        return [n for n in self._asked()
+                if not re.search(rf"^\s*(?:async\s+def|def|class)\s+{re.escape(n)}\b", code, re.M)]
 
-    def _give_up_undefined(self, res: SubagentResult, undef: list[str]) -> bool:
-        """A repeated finish without what the instruction asks for counts as a hint; past MAX_HINTS the instruction
-        fails (it is never done without them)."""
+    def untested(self) -> list[str]:
+        """Asked-for names that the instruction's own test files never mention (copied old tests test nothing new)."""
+        store = self.tools.store
+        tests = [p for p in self.brief.owned if is_test_file(p) and store.exists(p)]
+        text = "\n".join(store.read(p) for p in tests)
+        return [n for n in self._asked() if tests and not re.search(rf"\b{re.escape(n)}\b", text)]
+
+    def not_delivered(self) -> tuple[str, list[str]] | None:
+        """("undefined" | "untested", names) when the instruction's named work is missing: finishing is refused."""
+        for kind, names in (("undefined", self.undefined()), ("untested", self.untested())):
+            if names:
+                return kind, names
+        return None
+
+    def give_up(self, res: SubagentResult, kind: str, names: list[str]) -> bool:
+        """A repeated finish without the named work counts as a hint; past MAX_HINTS the instruction fails (it is
+        never done without it)."""
         res.hints += 1
         if res.hints <= MAX_HINTS:
             return False
-        res.reason = f"never defined {', '.join(undef)}, which the instruction asks for"
+        what = ", ".join(names)
+        res.reason = (f"never defined {what}, which the instruction asks for" if kind == "undefined"
+                      else f"its tests never call {what}, which the instruction asks for")
         return True
 
     # -- prompt ---------------------------------------------------------------------------------------
@@ -224,7 +241,7 @@ class Subagent:
         temperature = self.base_temperature
         recent: deque[str] = deque(maxlen=LOOP_WINDOW)
         failed_checks = 0
-        warned_missing = warned_unchanged = warned_undefined = False
+        warned_missing = warned_unchanged = warned_gap = False
         while res.steps < self.max_steps:
             if self.tokens(messages) > self.budget:
                 if res.restarts >= MAX_RESTARTS:
@@ -276,14 +293,14 @@ class Subagent:
                     self.emit("complete_refused", reason="nothing changed")
                     messages.append(self._result_message(action, prompts.render("unchanged")))
                     continue
-                if action.name == "mark_complete" and (undef := self.undefined()):
-                    self.emit("complete_refused", undefined=undef)
-                    if warned_undefined and self._give_up_undefined(res, undef):
+                if action.name == "mark_complete" and (gap := self.not_delivered()):
+                    self.emit("complete_refused", **{gap[0]: gap[1]})
+                    if warned_gap and self.give_up(res, *gap):
                         self._answer_rest(messages, actions, action)
                         return res
-                    warned_undefined = True
+                    warned_gap = True
                     messages.append(self._result_message(action, prompts.render(
-                        "undefined", names=", ".join(f"`{n}`" for n in undef))))
+                        gap[0], names=", ".join(f"`{n}`" for n in gap[1]))))
                     continue
                 if action.name == "mark_complete":
                     report = self.check()
