@@ -319,6 +319,7 @@ def test_extend_run_in_the_files_protocol_catches_a_regression(cfg, new_run, san
         brief = messages[1]["content"]
         assert "ask for others with `READ path`" in brief and "patch_file" not in brief
         assert "## src/mylib/core.py\n```\n" + LIB in brief  # the file to change is shown whole
+        assert "## tests/test_core.py" not in brief and "tests/test_core.py" in brief  # other tests: map only
         lost_sub = "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n"  # sub() dropped
         clobbered = "from mylib import mul\n\n\ndef test_mul():\n    assert mul(2, 2) == 4\n"  # breaks test_core.py
         return (f"FILE: src/mylib/core.py\n```python\n{lost_sub}```\nFILE: tests/test_mul.py\n```python\n{test}```"

@@ -19,7 +19,7 @@ from typing import Any
 from ...errors import UserError
 from ...memory.filestore import IGNORED_DIRS, DiskFileStore
 from ...memory.runstore import atomic_write
-from .checks import MAX_FAILURES_SHOWN, CheckReport, lint_feedback, python_files
+from .checks import MAX_FAILURES_SHOWN, CheckReport, is_test_file, lint_feedback, python_files
 
 MAX_REPO_BYTES = 100_000_000
 MAX_REPO_FILES = 20_000
@@ -444,5 +444,7 @@ def brief_context(env: Any, it: Any, scratch: DiskFileStore) -> tuple[str, list[
     how = prompts.render("repo_how_files" if env.protocol == "files" else "repo_how_tools").strip()
     text = prompts.render("repo_task", task=env.task(), how=how, repo_map=rmap.render(map_chars(env.model), query=query,
                                                                               focus=list(it.files)))
-    relevant = [p for p in it.files if p in rmap.files] + [p for p in rmap.relevant(query, 3) if p not in it.files]
+    writes_tests = any(is_test_file(p) for p in it.files)  # then other test files are left to the map (and READ):
+    relevant = [p for p in it.files if p in rmap.files] + [  # shown whole, small models copy them as the new tests
+        p for p in rmap.relevant(query, 3) if p not in it.files and not (writes_tests and is_test_file(p))]
     return text.strip(), relevant
