@@ -379,3 +379,20 @@ def test_tests_that_never_call_the_asked_for_function_are_sent_back(open_tmp, sa
     assert "reply with a line `APPEND: tests/test_sub.py` followed by only the new test functions" in \
         model.calls[1]["messages"][1]["content"]
     assert "def test_add_copy" in store.read("tests/test_sub.py") and "assert sub(5, 3) == 2" in store.read("tests/test_sub.py")
+
+
+def test_a_wrong_expected_value_in_a_test_written_here_is_pointed_out(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    wrong = "from calc import add\n\n\ndef test_add():\n    assert add(2, 2) == 5\n"
+    model = RecordingModel([files(calc_py=FIXED, tests__test_calc_py=wrong),
+                            files(tests__test_calc_py=wrong.replace("== 5", "== 4"))])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events)
+    res = agent.run()
+    assert res.status == "done" and res.fix_rounds == 1
+    assert ("tests/test_calc.py::test_add is a test you wrote: `add(2, 2)` returns 4, but the test expects 5. Work "
+            "this example out by hand: if 4 is right, change the expected value in the test; otherwise fix the code."
+            ) in model.calls[1]["messages"][1]["content"]
+    from synthloop.agents.build.checks import expected_value_hints
+
+    assert expected_value_hints(model.calls[1]["messages"][1]["content"], set()) == []  # others' tests: no hint

@@ -117,6 +117,24 @@ def import_hints(feedback: str, store: DiskFileStore) -> list[str]:
     return hints
 
 
+_FAILED_BLOCK = re.compile(r"^FAILED (\S+?)::(\S+)\n(.*?)(?=^FAILED |\Z)", re.M | re.S)
+_WRONG_VALUE = re.compile(r"^E\s+(?:AssertionError: )?assert (.+?) == (.+?)\n\s*E\s+\+\s+where \1 = (.+)$", re.M)
+
+
+def expected_value_hints(feedback: str, own_tests: set[str]) -> list[str]:
+    """For a failed `assert f(x) == literal` in a test written in this instruction: the value the code returns, and
+    that the expected value itself may be what is wrong (small models often mis-compute it)."""
+    hints = []
+    for path, name, body in _FAILED_BLOCK.findall(feedback):
+        m = _WRONG_VALUE.search(body)
+        if path in own_tests and m:
+            got, want, call = m.group(1).strip(), m.group(2).strip(), m.group(3).strip()
+            hints.append(f"{path}::{name} is a test you wrote: `{call}` returns {got}, but the test expects {want}. "
+                         f"Work this example out by hand: if {got} is right, change the expected value in the test; "
+                         "otherwise fix the code.")
+    return hints
+
+
 def _export_hint(name: str, module: str, where: str, files: dict[str, str]) -> str:
     """`name` is defined in `where` but `module` does not export it: follow the package's own convention (its
     __init__ re-exports from that module), else import it from where it is defined, in the files that need it."""

@@ -14,7 +14,7 @@ from ...errors import UserError
 from ..model import Message, TruncatedOutput
 from . import prompts
 from .actions import Action, parse_text_action
-from .checks import CheckReport, import_hints, is_test_file
+from .checks import CheckReport, expected_value_hints, import_hints, is_test_file
 from .tools import ToolBox, openai_tools, tool_list_text
 
 MAX_RESTARTS = 3
@@ -88,9 +88,11 @@ class Subagent:
         self.start = tools.store.manifest()  # what the files were when the instruction began
 
     def feedback(self, report: CheckReport, limit_chars: int) -> str:
-        """The check report, plus where a name that failed to import is really defined."""
+        """The check report, plus where a name that failed to import is really defined, and what the code returns
+        where a test written here expects something else."""
         text = report.feedback(limit_chars)
-        hints = import_hints(text, self.tools.store)
+        own_tests = {p for p in self.tools.written if is_test_file(p)}
+        hints = import_hints(text, self.tools.store) + expected_value_hints(text, own_tests)
         return text + ("\n\n" + "\n".join(hints) if hints else "")
 
     def unchanged(self) -> bool:
