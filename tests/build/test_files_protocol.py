@@ -396,3 +396,17 @@ def test_a_wrong_expected_value_in_a_test_written_here_is_pointed_out(open_tmp, 
     from synthloop.agents.build.checks import expected_value_hints
 
     assert expected_value_hints(model.calls[1]["messages"][1]["content"], set()) == []  # others' tests: no hint
+
+
+def test_a_block_opened_inside_an_unclosed_python_block_starts_a_new_one():
+    """A small model's reply: the whole file, then `# APPEND: path` and a new block without closing the first one,
+    then two closing fences. The header line leaves the first block; the stray empty block is ignored."""
+    from synthloop.agents.build.file_blocks import with_appends
+
+    text = ("FILE: calc.py\n```python\n" + FIXED + "\n# APPEND: calc.py\n```python\ndef sub(a, b):\n"
+            "    return a - b\n```\n```\nFILE: notes.md\n```markdown\nUse it like this:\n```python\nadd(1, 2)\n```\n")
+    r = parse_file_reply(text)
+    assert r.files["calc.py"] == FIXED and r.appends == {"calc.py": "def sub(a, b):\n    return a - b\n"}
+    assert r.unnamed == 0 and r.files["notes.md"] == "Use it like this:\n```python\nadd(1, 2)\n"
+    with_appends(r, lambda p: None)
+    assert r.files["calc.py"] == FIXED + "\n\ndef sub(a, b):\n    return a - b\n"

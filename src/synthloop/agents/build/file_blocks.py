@@ -18,6 +18,7 @@ _READ = re.compile(r"^\s*READ:?\s+`?([\w.\-/]+)`?\s*$")
 _SUMMARY = re.compile(r"^\s*SUMMARY:\s*(.+)$")
 _REASON = re.compile(r"^\s*REASON:\s*(.+)$")
 _MENTION = re.compile(r"(?<![\w/])((?:[\w\-]+/)*[\w\-]+\.(?:py|md|txt|toml|json|cfg|ini|yaml|yml|html|css|js))\b")
+_PY_OPENER = re.compile(r"^\s*```+\s*(?:python3?|py)\s*$", re.I)
 _FENCE = re.compile(r"^\s*```+\s*([\w.+\-]*)\s*(.*)$")
 
 
@@ -51,10 +52,13 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
     out = FileReply()
     lines = (text or "").splitlines()
     blocks: list[tuple[str | None, str]] = []
-    i, prev = 0, ""
+    i, prev, closed_at = 0, "", -2
     while i < len(lines):
         line = lines[i]
         fence = _FENCE.match(line)
+        if fence is not None and i == closed_at + 1 and not line.strip().strip("`") and _stray(lines[i + 1:i + 2]):
+            i += 1  # a doubled closing fence
+            continue
         if fence is None:
             for rx, attr in ((_SUMMARY, "summary"), (_REASON, "reason")):
                 m = rx.match(line)
@@ -71,21 +75,31 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
         path = path_of(append.group(1)) if append else path_of(fence.group(2)) or (path_of(prev) if prev else None)
         body: list[str] = []
         i += 1
-        closed = False
+        closed = reopened = False
+        python = fence.group(1).lower() in ("python", "py", "python3") or (path or "").endswith(".py")
         while i < len(lines):
             if re.match(r"^\s*```+\s*$", lines[i]):
                 closed = True
                 break
+            if python and body and _PY_OPENER.match(lines[i]):  # a new block opened before this one was closed
+                closed = reopened = True
+                break
             body.append(lines[i])
             i += 1
-        i += 1
+        closed_at = -2 if reopened else i
+        i += 0 if reopened else 1
         if body and path is None:  # `# path.py` as the block's first line
             first = re.sub(r"^\s*(?:#|//)\s*", "", body[0]) if body[0].lstrip().startswith(("#", "//")) else ""
             path = path_of(first) if first else None
         prev = ""
+        if reopened and (_APPEND.match(body[-1]) or path_of(body[-1])):  # its header line ended up in this block
+            prev = body.pop()
         if not closed:
-            out.truncated, out.partial = path or "", "\n".join(body)
+            if any(ln.strip() for ln in body):
+                out.truncated, out.partial = path or "", "\n".join(body)
             break
+        if not any(ln.strip() for ln in body):  # a stray empty block (e.g. a doubled closing fence)
+            continue
         blocks.append((path, "\n".join(body).rstrip("\n") + "\n", append is not None))
     if len(blocks) == 1 and blocks[0][0] is None and default_path:
         blocks = [(default_path, blocks[0][1], False)]
@@ -97,6 +111,12 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
         else:
             out.files[path] = body
     return out
+
+
+def _stray(following: list[str]) -> bool:
+    """A bare fence right after a closed block is a doubled close when nothing follows it but a header or a fence."""
+    nxt = following[0] if following else ""
+    return not nxt.strip() or bool(_FENCE.match(nxt) or _APPEND.match(nxt) or path_of(nxt))
 
 
 def with_appends(reply: FileReply, read: Callable[[str], str | None]) -> None:
