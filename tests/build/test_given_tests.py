@@ -158,6 +158,10 @@ def test_plans_never_assign_the_given_tests_to_an_instruction():
                                            "files": ["tests/given/test_examples.py", "solution.py"]}]})
     items, notes = to_instructions(plan, limit=3, read_only=frozenset({"tests/given/test_examples.py"}))
     assert items[0].files == ["solution.py"] and "dropped read-only given tests" in notes[0]
+    plan.steps.append(plan.steps[0].model_copy(update={"id": "more", "instruction": "extend the given tests",
+                                                        "files": ["tests/given/test_examples.py"]}))
+    items, notes = to_instructions(plan, limit=3, read_only=frozenset({"tests/given/test_examples.py"}))
+    assert [i.id for i in items] == ["fix"] and "dropped step more: it only changes the given tests" in notes
 
 
 def test_a_function_left_without_a_body_is_pointed_out(open_tmp):

@@ -62,6 +62,10 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
         if read_only.intersection(files):
             notes.append(f"step {iid}: dropped read-only given tests {', '.join(sorted(read_only.intersection(files)))}")
             files = [f for f in files if f not in read_only]
+            if not files:
+                notes.append(f"dropped step {iid}: it only changes the given tests")
+                taken.discard(iid)
+                continue
         deps: list[str] = []
         for d in st.depends_on:
             target = renamed.get(d, d if d in existing else None)
