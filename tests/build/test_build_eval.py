@@ -53,13 +53,16 @@ def test_repo_chunks_cover_everything_without_truncation():
 
 
 def test_judge_features_unions_over_chunks():
-    files = {"a.py": "".join(f"# a{i}\n" for i in range(900)), "b.py": "".join(f"# b{i}\n" for i in range(900))}
+    files = {"a.py": "".join(f"a{i} = {i}\n" for i in range(900)), "b.py": "".join(f"b{i} = {i}\n" for i in range(900))}
     replies = ['{"implemented": [1]}', '{"implemented": [3, 9]}', '{"implemented": []}', '{"implemented": [1]}']
     model = ScriptedModel(replies * 3, context_size=2600)
     got = judge_features(model, files, ["f1", "f2", "f3"], max_tokens=256)
     n = len(model.calls)
     assert n >= 3 and "chunk 1 of" in model.calls[0]["messages"][0]["content"]
     assert got == [1, 3]  # out-of-range numbers are ignored
+    empty = ScriptedModel(['{"implemented": [1, 2, 3]}'], context_size=2600)  # a judge that claims everything
+    assert judge_features(empty, {"pkg/__init__.py": "# nothing yet\n", "README.md": "text"}, ["f1", "f2", "f3"],
+                          max_tokens=256) == [] and not empty.calls
 
 
 def test_humaneval_program_and_extract_code(open_tmp, sandbox):

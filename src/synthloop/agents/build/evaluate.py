@@ -103,12 +103,17 @@ def repo_chunks(files: dict[str, str], chunk_chars: int) -> list[str]:
 
 
 def judge_features(model: Any, files: dict[str, str], features: list[str], max_tokens: int) -> list[int]:
-    """Feature numbers (1-based) a model judges implemented somewhere in the repo (union over chunks)."""
+    """Feature numbers (1-based) a model judges implemented somewhere in the repo (union over chunks). A repo with
+    no Python code implements nothing, and no model is asked (a small judge says "all of them" about nothing)."""
     from ..structured import complete_json
+
+    if not any(ln.strip() and not ln.lstrip().startswith("#") for p, text in files.items() if p.endswith(".py")
+               for ln in text.splitlines()):
+        return []
 
     listing = "\n".join(f"{i}. {f}" for i, f in enumerate(features, 1))
     room = int((model.context_size - max_tokens - 600) * 4 * 0.85) - len(listing) - len(prompts.load("judge"))
-    chunks = repo_chunks(files, max(2000, room)) or ["(empty repository)"]
+    chunks = repo_chunks(files, max(2000, room))
     found: set[int] = set()
     for k, chunk in enumerate(chunks, 1):
         msg = prompts.render("judge", chunk=k, chunks=len(chunks), features=listing, code=chunk)
