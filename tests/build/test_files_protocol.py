@@ -30,9 +30,10 @@ def files(**named: str) -> str:
     return "\n".join(out)
 
 
-def _agent(model, store, sandbox, events, *, owned=("calc.py", "tests/test_calc.py"), max_fix_rounds=2):
+def _agent(model, store, sandbox, events, *, owned=("calc.py", "tests/test_calc.py"), max_fix_rounds=2,
+           instruction="write add() with tests"):
     tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
-    brief = Brief(task="a calculator", instruction_id="core", instruction="write add() with tests",
+    brief = Brief(task="a calculator", instruction_id="core", instruction=instruction,
                   owned=list(owned), foreign=[], dependencies=[], relevant=[])
     return FilesSubagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
                          max_fix_rounds=max_fix_rounds, temperature=0.2, max_tokens=512,
@@ -273,12 +274,8 @@ def test_finishing_without_defining_what_the_instruction_names_is_refused(open_t
     model = RecordingModel([files(tests__test_sub_py=copy_test) + "\nSUMMARY: added sub()",
                             files(calc_py=sub, tests__test_sub_py=copy_test)])
     events: list = []
-    tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
-    brief = Brief(task="a calculator", instruction_id="sub", instruction="Add a function sub(a, b) to calc.py.",
-                  owned=["calc.py"], foreign=[], dependencies=[], relevant=[])
-    agent = FilesSubagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
-                          max_fix_rounds=2, temperature=0.2, max_tokens=512, emit=lambda k, **d: events.append((k, d)))
-    res = agent.run()
+    ask = "Add a function sub(a, b) to calc.py."
+    res = _agent(model, store, sandbox, events, owned=("calc.py",), instruction=ask)[0].run()
     assert res.status == "done" and ("complete_refused", {"undefined": ["sub"]}) in events
     assert "the instruction asks for `sub`, but no Python file in the project defines it" in \
         model.calls[1]["messages"][1]["content"]
@@ -287,10 +284,7 @@ def test_finishing_without_defining_what_the_instruction_names_is_refused(open_t
     # a model that never writes it: refused every time, and the instruction fails instead of passing vacuously
     store.write("calc.py", FIXED)
     never = RecordingModel([files(tests__test_sub_py=copy_test.replace("5", str(n))) for n in range(6, 12)])
-    tools = ToolBox(store, sandbox, lambda k, **d: None, test_timeout_s=20)
-    agent = FilesSubagent(never, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
-                          max_fix_rounds=2, temperature=0.2, max_tokens=512, emit=lambda k, **d: None)
-    res = agent.run()
+    res = _agent(never, store, sandbox, [], owned=("calc.py",), instruction=ask)[0].run()
     assert res.status == "failed" and res.reason == "never defined sub, which the instruction asks for"
     assert len(never.calls) == 4
 
@@ -369,12 +363,8 @@ def test_tests_that_never_call_the_asked_for_function_are_sent_back(open_tmp, sa
                             "APPEND: tests/test_sub.py\n```python\nfrom calc import sub\n\n\ndef test_sub():\n"
                             "    assert sub(5, 3) == 2\n```\n"])
     events: list = []
-    tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
-    brief = Brief(task="a calculator", instruction_id="sub", instruction="Add a function sub(a, b) to calc.py, with tests.",
-                  owned=["calc.py", "tests/test_sub.py"], foreign=[], dependencies=[], relevant=[])
-    agent = FilesSubagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
-                          max_fix_rounds=2, temperature=0.2, max_tokens=512, emit=lambda k, **d: events.append((k, d)))
-    res = agent.run()
+    res = _agent(model, store, sandbox, events, owned=("calc.py", "tests/test_sub.py"),
+                 instruction="Add a function sub(a, b) to calc.py, with tests.")[0].run()
     assert res.status == "done" and ("complete_refused", {"untested": ["sub"]}) in events
     assert "reply with a line `APPEND: tests/test_sub.py` followed by only the new test functions" in \
         model.calls[1]["messages"][1]["content"]
