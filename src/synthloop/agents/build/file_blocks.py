@@ -51,7 +51,7 @@ def parse_file_reply(text: str, default_path: str | None = None) -> FileReply:
     block (an instruction that owns one file), else it is counted in `unnamed`."""
     out = FileReply()
     lines = (text or "").splitlines()
-    blocks: list[tuple[str | None, str]] = []
+    blocks: list[tuple[str | None, str, bool]] = []  # (path, body, is an APPEND block)
     i, prev, closed_at = 0, "", -2
     while i < len(lines):
         line = lines[i]
