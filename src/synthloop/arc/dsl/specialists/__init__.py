@@ -79,9 +79,9 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     cell_rules,
     fill_regular,
     symmetrize,
-    complete_symmetry,  # session 5
-    panel_transforms,  # session 5
-    repeat_runs_along_lines,  # session 5
+    complete_symmetry,
+    panel_transforms,
+    repeat_runs_along_lines,
     extend_pattern,
     periodic_extend,
     complete_by_analogy,
@@ -90,15 +90,15 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     crop_selected,
     crop_by_colour_count,
     crop_box,
-    crop_marked_object,  # session 5
-    colour_list,  # session 5
-    panel_summary,  # session 5
-    key_quadrants,  # session 5
-    frame_fit,  # session 5
-    shrink_block_shape,  # session 5
-    keep_solid_rectangle,  # session 5
-    count_on_diagonal,  # session 5
-    halves_kron,  # session 5
+    crop_marked_object,
+    colour_list,
+    panel_summary,
+    key_quadrants,
+    frame_fit,
+    shrink_block_shape,
+    keep_solid_rectangle,
+    count_on_diagonal,
+    halves_kron,
     counting,
     classify_grid,
     classify_to_grid,
@@ -107,36 +107,36 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     move_to_contact,
     attract_to_walls,
     pull_to_anchor,
-    bracket_mirror,  # session 5
-    align_objects,  # session 5
-    shift_objects_by_size,  # session 5
+    bracket_mirror,
+    align_objects,
+    shift_objects_by_size,
     draw_rays,
     corner_rays,
     rays_to_target,
     colour_lines,
     elbow_path,
     paint_clear_lines,
-    lines_through_centres,  # session 5
-    bouncing_rays,  # session 5
-    stripes,  # session 5
-    bridges,  # session 5
-    leaking_boxes,  # session 5
+    lines_through_centres,
+    bouncing_rays,
+    stripes,
+    bridges,
+    leaking_boxes,
     step_toward,
     majority_fill,
     role_recolour,
     object_recolour,
     recolour_by_key,
     recolour_by_line_key,
-    match_key_shapes,  # session 5
+    match_key_shapes,
     object_halo,
     fill_bboxes,
     object_stamps,
     paste_template,
     fill_touching,
     region_recolour,
-    template_fill,  # session 5
-    swap_shapes,  # session 5
-    empty_boxes,  # session 5
+    template_fill,
+    swap_shapes,
+    empty_boxes,
     rule_list,
     local_rules,
     prepared_local_rules,
