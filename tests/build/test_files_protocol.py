@@ -400,3 +400,16 @@ def test_a_block_opened_inside_an_unclosed_python_block_starts_a_new_one():
     assert r.unnamed == 0 and r.files["notes.md"] == "Use it like this:\n```python\nadd(1, 2)\n"
     with_appends(r, lambda p: None)
     assert r.files["calc.py"] == FIXED + "\n\ndef sub(a, b):\n    return a - b\n"
+
+
+def test_a_standard_module_used_without_import_is_named_with_the_fix(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    code = "def root(x):\n    return math.sqrt(x)\n"
+    test = "from calc import root\n\n\ndef test_root():\n    assert root(9) == 3\n"
+    model = RecordingModel([files(calc_py=code, tests__test_calc_py=test), files(calc_py="import math\n\n\n" + code)])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events)
+    res = agent.run()
+    assert res.status == "done" and res.fix_rounds == 1
+    assert ("`math` is a standard-library module that calc.py uses without importing it: add `import math` at the "
+            "top of calc.py.") in model.calls[1]["messages"][1]["content"]

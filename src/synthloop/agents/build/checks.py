@@ -117,6 +117,24 @@ def import_hints(feedback: str, store: DiskFileStore) -> list[str]:
     return hints
 
 
+_NAME_ERROR = re.compile(r"NameError: name '(\w+)' is not defined")
+
+
+def missing_import_hints(feedback: str, store: DiskFileStore) -> list[str]:
+    """For a NameError on a standard-library module: the files that use it without importing it."""
+    hints = []
+    files = python_files(store)
+    for name in dict.fromkeys(_NAME_ERROR.findall(feedback)):
+        if name not in sys.stdlib_module_names:
+            continue
+        users = [p for p, text in files.items() if re.search(rf"(?<![\w.]){name}\.\w", text)
+                 and not re.search(rf"^\s*(?:import\s+[^\n]*\b{name}\b|from\s+{name}\s+import)", text, re.M)]
+        if users:
+            hints.append(f"`{name}` is a standard-library module that {', '.join(users)} uses without importing it: "
+                         f"add `import {name}` at the top of {' and '.join(users)}.")
+    return hints
+
+
 _FAILED_BLOCK = re.compile(r"^FAILED (\S+?)::(\S+)\n(.*?)(?=^FAILED |\Z)", re.M | re.S)
 _WRONG_VALUE = re.compile(r"^E\s+(?:AssertionError: )?assert (.+?) == (.+?)\n\s*E\s+\+\s+where \1 = (.+)$", re.M)
 
