@@ -88,5 +88,11 @@ def same_shapes(task: ArcTask) -> bool:
     return all(i.shape == o.shape for i, o in task.train)
 
 
+def crops_only(task: ArcTask) -> bool:
+    """There are train pairs, and every output is strictly smaller than its input and fits inside it (a crop)."""
+    return bool(task.train) and all(o.shape[0] <= i.shape[0] and o.shape[1] <= i.shape[1] and o.shape != i.shape
+                                    for i, o in task.train)
+
+
 def palette(g: np.ndarray) -> set[int]:
     return {int(v) for v in np.unique(g)}

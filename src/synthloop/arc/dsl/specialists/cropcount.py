@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import check_deadline
+from synthloop.arc.dsl.specialists.common import check_deadline, crops_only
 from synthloop.arc.dsl.specialists.learn import Hypothesis, common_colours, first_solution
 from synthloop.arc.grid import ArcTask, Candidate
 
@@ -48,7 +48,6 @@ def _hypotheses(task: ArcTask, deadline: float) -> Iterator[Hypothesis]:
 
 def crop_by_colour_count(task: ArcTask, deadline: float) -> list[Candidate]:
     """Crop the object with the most / fewest cells of a learned colour."""
-    if not task.train or any(o.shape[0] > i.shape[0] or o.shape[1] > i.shape[1] or o.shape == i.shape
-                             for i, o in task.train):
+    if not crops_only(task):
         return []
     return first_solution(task, "crop_count", _hypotheses(task, deadline))

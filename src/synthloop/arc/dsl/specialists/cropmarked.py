@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import check_deadline
+from synthloop.arc.dsl.specialists.common import check_deadline, crops_only
 from synthloop.arc.dsl.specialists.learn import Hypothesis, common_colours, first_solution
 from synthloop.arc.grid import ArcTask, Candidate
 
@@ -57,7 +57,6 @@ def _hypotheses(task: ArcTask, deadline: float) -> Iterator[Hypothesis]:
 
 def crop_marked_object(task: ArcTask, deadline: float) -> list[Candidate]:
     """Cut out the object that the learned marker colour touches."""
-    if not task.train or any(o.shape[0] > i.shape[0] or o.shape[1] > i.shape[1] or o.shape == i.shape
-                             for i, o in task.train):
+    if not crops_only(task):
         return []
     return first_solution(task, "crop_marked", _hypotheses(task, deadline))
