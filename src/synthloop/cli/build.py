@@ -85,6 +85,10 @@ def _print_summary(run_id: str, s: dict) -> None:
                   f"LOC: {s['loc'].get('code', 0)} code + {s['loc'].get('tests', 0)} tests · tokens: "
                   f"{s['prompt_tokens'] + s['completion_tokens']} · cost: ${s['cost']:.4f}", highlight=False)
     console.print(f"codebase: {s.get('out') or s['workspace']}", highlight=False)
+    if b := s.get("best_effort"):
+        console.print(f"[yellow]not finished:[/yellow] the failed instructions' last drafts of {len(b['from_drafts'])} "
+                      f"file(s) the codebase lacks, with the codebase, are in {b['path']} (not accepted; tests: "
+                      f"{b['tests_passed']} passed, {b['tests_failed']} failed)", highlight=False)
     if "text" in s:
         t = s["text"]
         console.print(f"document: {s['workspace']}/book.md · {t['words']} words in {len(t['chapters'])} chapters · "

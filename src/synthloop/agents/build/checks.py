@@ -64,14 +64,47 @@ class CheckReport:
                              "tests/test_*.py; a suite without tests counts as a failure.")
             if self.collection_error:
                 parts.append("Test COLLECTION failed (an import error or a syntax error in a test module).")
-            for nodeid, msg in self.failures[:MAX_FAILURES_SHOWN]:
-                parts.append(f"FAILED {nodeid}\n{msg.strip()[:800]}")
+            parts += grouped_failures(self.failures)
             if (self.collection_error or self.timed_out or (self.errors and not self.failures)) and self.output_tail:
                 parts.append("Output (end):\n" + self.output_tail[-1500:])
         if self.lint_errors:
             parts.append(lint_feedback(self.lint_errors))
         text = "\n\n".join(parts)
         return text if len(text) <= limit_chars else text[: limit_chars - 20] + "\n...(truncated)"
+
+
+_LOCATION = re.compile(r"^\S+\.py:\d+:")
+
+
+def condense(msg: str, limit: int = 800) -> str:
+    """A failure's traceback cut to what explains it: the failing lines (`>`), the error lines (`E`) and the
+    locations, keeping the end (the exception) when even that is too long. Short messages stay whole."""
+    msg = msg.strip()
+    if len(msg) <= limit:
+        return msg
+    lines = [ln for ln in msg.splitlines() if ln.startswith((">", "E ")) or _LOCATION.match(ln)]
+    text = "\n".join(lines) or msg
+    return text if len(text) <= limit else "…" + text[-(limit - 1):]
+
+
+def _signature(msg: str) -> str:
+    """The error of a failure (its last `E` line), to group tests that fail for one reason."""
+    errs = [ln for ln in msg.splitlines() if ln.startswith("E ")]
+    return errs[-1].strip() if errs else msg.strip()[-200:]
+
+
+def grouped_failures(failures: list[list[str]]) -> list[str]:
+    """One entry per distinct error (its first test's condensed traceback, then the other tests that fail the same
+    way), at most MAX_FAILURES_SHOWN entries: nine tests failing on one TypeError need one traceback, whole."""
+    groups: dict[str, list[list[str]]] = {}
+    for nodeid, msg in failures:
+        groups.setdefault(_signature(msg), []).append([nodeid, msg])
+    out = []
+    for same in list(groups.values())[:MAX_FAILURES_SHOWN]:
+        (nodeid, msg), rest = same[0], [n for n, _ in same[1:]]
+        also = f"\n(the same error in {len(rest)} more: {', '.join(rest[:6])}{' …' if len(rest) > 6 else ''})" if rest else ""
+        out.append(f"FAILED {nodeid}\n{condense(msg)}{also}")
+    return out
 
 
 LINT_HINTS = {  # what a finding means, for models that do not know the codes

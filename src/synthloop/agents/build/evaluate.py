@@ -21,6 +21,7 @@ from ...errors import UserError
 from ...memory.filestore import DiskFileStore
 from ...memory.runstore import Run, RunStore, atomic_write
 from . import prompts
+from .best_effort import best_effort_store
 from .checks import lines_of_code, lint
 from .progress import Observer, quiet
 
@@ -276,6 +277,11 @@ def _run_eval(cfg: Config, run: Run, suite: str, limit: int, tasks: list[str] | 
                     "lint_errors": lint(ws.root).get("errors"), "loc": lines_of_code(ws)["total"],
                     "tests_passed": summary["tests_passed"], "tests_failed": summary["tests_failed"],
                     "run": child.id}
+            if (be := best_effort_store(child.path)) is not None:  # reported apart: it did not pass the run's checks
+                hb = hidden_tests(be, dt, sandbox, run.path / "eval" / f"{dt.name}-best-effort", cfg.build.test_timeout_s)
+                item.update(best_effort_hidden_pass_pct=hb["pass_pct"], best_effort_hidden_passed=hb["passed"],
+                            best_effort_loc=lines_of_code(be)["total"])
+                metrics[f"{dt.name}_best_effort_hidden_pass_pct"] = hb["pass_pct"]
             items.append(item)
             observer("eval_item", **item)
             run.event("eval_item", **item)

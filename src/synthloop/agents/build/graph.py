@@ -227,7 +227,13 @@ def build_graph(env: BuildEnv) -> Any:
             return "schedule" if env.registry.ready() else "finalize"
 
     def finalize(state: BuildState) -> dict[str, Any]:
-        return {"summary": summarize(env, state.get("acceptance") or {}, replans=int(state.get("replans") or 0))}
+        acc = state.get("acceptance") or {}
+        best = None
+        if env.mode == "code" and env.extend is None and not acc.get("ok"):  # beside the workspace, never in it
+            from .best_effort import assemble
+
+            best = assemble(env)
+        return {"summary": summarize(env, acc, replans=int(state.get("replans") or 0), best_effort=best)}
 
     b = StateGraph(BuildState)
     for name, fn in (("plan", plan), ("schedule", schedule), ("work", work), ("accept", accept),

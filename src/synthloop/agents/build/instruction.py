@@ -6,6 +6,7 @@ from typing import Any
 
 from ...memory.filestore import DiskFileStore
 from ...memory.registry import Instruction
+from .autoimport import add_missing_imports
 from .drafts import drafts_for
 from .env import BuildEnv
 from .files_agent import FilesSubagent
@@ -48,8 +49,13 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
                     test_timeout_s=bcfg.test_timeout_s)
     protocol = env.protocol
     agent_cls = FilesSubagent if protocol == "files" else Subagent
-    agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief,
-                      lambda: env.check_instruction(scratch, with_given=with_given),
+
+    def check() -> Any:
+        for a in add_missing_imports(scratch, sorted(set(tools.written) - set(tools.protected))):
+            emit("imports_added", path=a.path, imports=a.imports)  # certain answers are added, not argued about
+        return env.check_instruction(scratch, with_given=with_given)
+
+    agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief, check,
                       max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
                       temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit,
                       protocol=protocol)

@@ -22,8 +22,9 @@ def acceptance_text(acc: dict[str, Any], env: BuildEnv) -> str:
     return "\n\n".join(parts)
 
 
-def summarize(env: BuildEnv, acceptance: dict[str, Any], replans: int = 0) -> dict[str, Any]:
-    """The run summary (also written to runs/<id>/summary.json)."""
+def summarize(env: BuildEnv, acceptance: dict[str, Any], replans: int = 0,
+              best_effort: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The run summary (also written to runs/<id>/summary.json); `best_effort`: see best_effort.py."""
     rnd = acceptance.get("round", 0)
     path = env.run.path / f"acceptance-{rnd}.json"
     acc = json.loads(path.read_text()) if path.exists() else {}
@@ -46,5 +47,7 @@ def summarize(env: BuildEnv, acceptance: dict[str, Any], replans: int = 0) -> di
         "cost": round(info.cost, 6),
         "workspace": str(env.workspace.root),
     }
+    if best_effort is not None:
+        summary["best_effort"] = best_effort
     atomic_write(env.run.path / "summary.json", json.dumps(summary, indent=2))
     return summary
