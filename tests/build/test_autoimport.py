@@ -44,7 +44,8 @@ def test_only_certain_answers_are_added(open_tmp):
     store.write("use.py", body)
     store.write("broken.py", "def g(:\n    return time.time()\n")
     store.write("local.py", "def h():\n    string = 'x'\n    return string.upper()\n")
-    added = add_missing_imports(store, ["use.py", "broken.py", "local.py", "missing.py"])
+    store.write("star.py", "from os.path import *\n\n\ndef k():\n    return time.time(), join('a', 'b')\n")
+    added = add_missing_imports(store, ["use.py", "broken.py", "local.py", "star.py", "missing.py"])
     assert [(a.path, a.imports) for a in added] == [
         ("use.py", ["from collections import defaultdict", "from datetime import datetime", "from pkg.core import Engine"])]
     text = store.read("use.py")

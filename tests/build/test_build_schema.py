@@ -83,3 +83,23 @@ def test_bad_plan_files(tmp_path, content, msg):
         read_plan_file(p)
     with pytest.raises(UserError, match="cannot read"):
         read_plan_file(tmp_path / "missing.json")
+
+
+def test_a_long_plan_of_one_step_per_method_is_merged_to_fit_instead_of_cut():
+    """The 1.5B planner's URL-shortener plan: a step per method of one class, then a demo; limit 4."""
+    methods = ["the class", "clock", "shorten", "resolve", "stats", "delete", "list_urls", "all_urls"]
+    steps = [PlanStep(id=f"0{i}", instruction=f"Implement {m} in URLShortener.", files=["shortener/service.py"],
+                      depends_on=[f"0{i - 1}"] if i > 1 else []) for i, m in enumerate(methods, 1)]
+    steps.append(PlanStep(id="09", instruction="A demo.", files=["shortener/__main__.py"], depends_on=["05", "08"]))
+    steps.append(PlanStep(id="10", instruction="Docs.", files=["README.md"], depends_on=["09"]))
+    items, notes = to_instructions(Plan(steps=steps), limit=4)
+    # merged only as far as needed to fit: 02..07 into 01
+    assert [(i.id, i.deps) for i in items] == [("01", []), ("08", ["01"]), ("09", ["01", "08"]), ("10", ["09"])]
+    assert items[0].text.splitlines() == [f"Implement {m} in URLShortener." for m in methods[:7]]  # nothing cut
+    assert items[0].files == ["shortener/service.py", "tests/test_service.py"]
+    assert sum("merged step" in n for n in notes) == 6 and not any("kept the first" in n for n in notes)
+    other = [PlanStep(id=f"s{i}", instruction=f"step {i}", files=[f"m{i}.py"]) for i in range(6)]
+    items, notes = to_instructions(Plan(steps=other), limit=4)  # different files: nothing to merge, so cut
+    assert len(items) == 4 and any("kept the first 4" in n for n in notes)
+    user, _ = to_instructions(Plan(steps=steps), limit=4, origin="user")  # a user's plan is never rewritten
+    assert [i.id for i in user] == ["01", "02", "03", "04"]

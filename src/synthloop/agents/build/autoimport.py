@@ -58,7 +58,7 @@ def unbound_names(tree: ast.AST) -> set[str]:
             bound.add(node.name)
         elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
             bound.add(node.name)
-    return loaded - bound
+    return set() if "*" in bound else loaded - bound  # a star import may bind anything
 
 
 def module_name(path: str) -> str:

@@ -37,7 +37,7 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
     clean file paths (none of the `read_only` ones: the user's given tests), at most `limit` steps. Returns the
     instructions and notes about what was changed."""
     notes: list[str] = []
-    steps = plan.steps
+    steps = plan.steps if origin == "user" else fit_plan(plan.steps, limit, notes)
     if len(steps) > limit:
         notes.append(f"plan had {len(steps)} steps; kept the first {limit}")
         steps = steps[:limit]
@@ -76,6 +76,30 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
         renamed[st.id] = iid  # after resolving deps: a step never depends on itself
         out.append(Instruction(iid, st.instruction.strip(), files=sorted(set(files)), deps=deps, origin=origin))
     return (out, notes) if origin == "user" else (pair_tests(out, notes, add_tests=not read_only), notes)
+
+
+def _code_files(step: PlanStep) -> frozenset[str]:
+    return frozenset(f for f in step.files if not is_test_file(f))
+
+
+def fit_plan(steps: list[PlanStep], limit: int, notes: list[str]) -> list[PlanStep]:
+    """A model's plan longer than `limit`: merge neighbouring steps that change the same code files (a small
+    planner writes one step per method of one class) until it fits, so that nothing it planned is cut; only what
+    still does not fit is cut afterwards."""
+    steps = [s.model_copy(deep=True) for s in steps]
+    while len(steps) > limit:
+        at = next((i for i in range(len(steps) - 1)
+                   if _code_files(steps[i]) and _code_files(steps[i]) == _code_files(steps[i + 1])), None)
+        if at is None:
+            break
+        a, b = steps[at], steps.pop(at + 1)
+        a.instruction = f"{a.instruction.strip()}\n{b.instruction.strip()}"
+        a.files = list(dict.fromkeys(a.files + b.files))
+        a.depends_on = [d for d in dict.fromkeys(a.depends_on + b.depends_on) if d not in (a.id, b.id)]
+        for other in steps[at + 1:]:
+            other.depends_on = list(dict.fromkeys(a.id if d == b.id else d for d in other.depends_on))
+        notes.append(f"merged step {b.id} into {a.id} (same files; the plan had more than {limit} steps)")
+    return steps
 
 
 def pair_tests(items: list[Instruction], notes: list[str], add_tests: bool = True) -> list[Instruction]:
