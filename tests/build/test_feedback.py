@@ -38,3 +38,22 @@ def test_condense_keeps_short_messages_and_the_end_of_long_ones():
     many = "\n".join(f"E   detail {i}" for i in range(300))
     out = condense(many, 100)
     assert len(out) == 100 and out.endswith("E   detail 299")
+
+
+def test_a_method_the_class_calls_but_never_defines_is_named(open_tmp, sandbox):
+    """The 1.5B design run's failure: shorten() calls self.generate_code(), which the class never defines; the model
+    resubmitted the same files twice on the bare AttributeError."""
+    from synthloop.agents.build.checks import missing_attribute_hints
+
+    store = DiskFileStore(open_tmp / "ws")
+    store.write("shortener/service.py", "class URLShortener:\n    def __init__(self):\n        self.urls = {}\n\n"
+                "    def shorten(self, url):\n        code = self.generate_code()\n        self.urls[code] = url\n"
+                "        return code\n\n    def count(self):\n        return len(self.urls)\n")
+    store.write("tests/test_service.py", "from shortener.service import URLShortener\n\n\ndef test_shorten():\n"
+                "    s = URLShortener()\n    assert s.urls[s.shorten('http://a')] == 'http://a'\n\n\n"
+                "def test_missing_on_purpose():\n    assert URLShortener().size() == 0\n")
+    rep = run_checks(store, sandbox, timeout_s=60)
+    hints = missing_attribute_hints(rep.feedback(2000), store)
+    assert hints == ["Class `URLShortener` in shortener/service.py uses `self.generate_code` but never defines it: add "
+                     "the method `def generate_code(self, ...)` (or set `self.generate_code` in `__init__`) to "
+                     "`URLShortener`, or use a name that exists."]  # `size` is the test's mistake: no hint

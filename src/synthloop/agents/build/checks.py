@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -166,6 +167,47 @@ def missing_import_hints(feedback: str, store: DiskFileStore) -> list[str]:
             hints.append(f"`{name}` is a standard-library module that {', '.join(users)} uses without importing it: "
                          f"add `import {name}` at the top of {' and '.join(users)}.")
     return hints
+
+
+_NO_ATTRIBUTE = re.compile(r"AttributeError: '(\w+)' object has no attribute '(\w+)'")
+
+
+def missing_attribute_hints(feedback: str, store: DiskFileStore) -> list[str]:
+    """For "'C' object has no attribute 'm'" where the project's class C uses `self.m` without defining it: that
+    the method (or attribute) is missing from the class, not something the test got wrong."""
+    hints = []
+    files = python_files(store)
+    for cls, attr in dict.fromkeys(_NO_ATTRIBUTE.findall(feedback)):
+        for path, text in files.items():
+            node = _class_node(text, cls)
+            if node is None or attr in _class_members(node):
+                continue
+            uses = {type(n.ctx).__name__ for n in ast.walk(node) if isinstance(n, ast.Attribute) and n.attr == attr
+                    and isinstance(n.value, ast.Name) and n.value.id == "self"}
+            if uses:
+                hints.append(f"Class `{cls}` in {path} uses `self.{attr}` but never defines it: add the method "
+                             f"`def {attr}(self, ...)` (or set `self.{attr}` in `__init__`) to `{cls}`, or use a "
+                             "name that exists.")
+                break
+    return hints
+
+
+def _class_node(text: str, name: str) -> ast.ClassDef | None:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    return next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+
+
+def _class_members(node: ast.ClassDef) -> set[str]:
+    """Methods, class attributes and `self.x = ...` assignments of a class."""
+    names = {n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    names |= {t.id for n in node.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+              for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)
+              and isinstance(n.value, ast.Name) and n.value.id == "self"}
+    return names
 
 
 _FAILED_BLOCK = re.compile(r"^FAILED (\S+?)::(\S+)\n(.*?)(?=^FAILED |\Z)", re.M | re.S)

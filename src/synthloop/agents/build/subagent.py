@@ -14,7 +14,14 @@ from ...errors import UserError
 from ..model import Message, TruncatedOutput
 from . import prompts
 from .actions import Action, parse_text_action
-from .checks import CheckReport, expected_value_hints, import_hints, is_test_file, missing_import_hints
+from .checks import (
+    CheckReport,
+    expected_value_hints,
+    import_hints,
+    is_test_file,
+    missing_attribute_hints,
+    missing_import_hints,
+)
 from .tools import ToolBox, openai_tools, tool_list_text
 
 MAX_RESTARTS = 3
@@ -92,7 +99,8 @@ class Subagent:
         where a test written here expects something else."""
         text = report.feedback(limit_chars)
         own_tests = {p for p in self.tools.written if is_test_file(p)}
-        hints = (import_hints(text, self.tools.store) + missing_import_hints(text, self.tools.store)
+        store = self.tools.store
+        hints = (import_hints(text, store) + missing_import_hints(text, store) + missing_attribute_hints(text, store)
                  + expected_value_hints(text, own_tests))
         return text + ("\n\n" + "\n".join(hints) if hints else "")
 
