@@ -413,3 +413,36 @@ def test_a_standard_module_used_without_import_is_named_with_the_fix(open_tmp, s
     assert res.status == "done" and res.fix_rounds == 1
     assert ("`math` is a standard-library module that calc.py uses without importing it: add `import math` at the "
             "top of calc.py.") in model.calls[1]["messages"][1]["content"]
+
+
+def _abc(n: int) -> str:
+    """calc.py with the first n of a(), b(), c() right (they should return 1, 2, 3)."""
+    return "".join(f"def {f}():\n    return {v if i < n else 0}\n\n\n" for i, (f, v) in enumerate(zip("abc", (1, 2, 3))))
+
+
+ABC_TEST = ("from calc import a, b, c\n\n\ndef test_a():\n    assert a() == 1\n\n\ndef test_b():\n    assert b() == 2\n\n\n"
+            "def test_c():\n    assert c() == 3\n")
+
+
+def test_a_fix_round_that_makes_more_tests_pass_earns_another(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    model = RecordingModel([files(calc_py=_abc(0), tests__test_calc_py=ABC_TEST)]
+                           + [files(calc_py=_abc(n)) for n in (1, 2, 3)])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events, max_fix_rounds=2)
+    res = agent.run()
+    assert res.status == "done" and res.fix_rounds == 3  # 0 → 1 → 2 → 3 passing: one round beyond the two
+    assert [d["passed"] for k, d in events if k == "fix_round_earned"] == [1, 2]
+    assert "fix round 3 of 4" in model.calls[3]["messages"][1]["content"]
+
+
+def test_fix_rounds_without_progress_end_the_instruction_and_earned_rounds_are_capped(open_tmp, sandbox):
+    for replies, max_rounds, calls in (([_abc(1), _abc(1) + "# again\n", _abc(1) + "# and again\n"], 2, 3),
+                                       ([_abc(0), _abc(1), _abc(2), _abc(3)], 1, 3)):
+        store = DiskFileStore(open_tmp / f"ws{max_rounds}")
+        first = files(calc_py=replies[0], tests__test_calc_py=ABC_TEST)
+        model = RecordingModel([first] + [files(calc_py=r) for r in replies[1:]])
+        agent, _ = _agent(model, store, sandbox, [], max_fix_rounds=max_rounds)
+        res = agent.run()
+        assert res.status == "failed" and len(model.calls) == calls
+        assert res.reason == f"checks still failing after {calls - 1} fix round(s)"

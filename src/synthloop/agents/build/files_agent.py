@@ -118,10 +118,10 @@ class FilesSubagent(Subagent):
                 return res
             failed_checks += 1
             res.fix_rounds, res.feedback = failed_checks, self.feedback(report, 2000)
-            if failed_checks > self.max_fix_rounds:
-                res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
+            if self.out_of_fix_rounds(failed_checks, report):
+                res.reason = f"checks still failing after {failed_checks - 1} fix round(s)"
                 return res
-            lines.append(f"The checks failed (fix round {failed_checks} of {self.max_fix_rounds}):\n"
+            lines.append(f"The checks failed (fix round {failed_checks} of {self.fix_rounds_allowed}):\n"
                          + self.feedback(report, self.tools.max_result_chars))
             result = "\n".join(lines)
         res.reason = f"step limit ({self.max_steps}) reached"

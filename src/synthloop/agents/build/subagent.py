@@ -81,6 +81,8 @@ class Subagent:
                  emit: Callable[..., None], protocol: str = "auto"):
         self.model, self.tools, self.brief, self.check = model, tools, brief, check
         self.max_steps, self.max_fix_rounds = max_steps, max_fix_rounds
+        self.best_passed: int | None = None  # most tests passing in any check so far
+        self.bonus_rounds = 0  # fix rounds earned by progress (see out_of_fix_rounds)
         self.base_temperature, self.max_tokens = temperature, max_tokens
         self.emit = emit
         native = bool(getattr(model.capabilities, "tools", True))
@@ -93,6 +95,20 @@ class Subagent:
                             "tool specs: lower model.max_tokens or use a model with a larger context")
         self.tools.max_result_chars = max(1500, min(14000, self.budget * 4 // 5))
         self.start = tools.store.manifest()  # what the files were when the instruction began
+
+    @property
+    def fix_rounds_allowed(self) -> int:
+        return self.max_fix_rounds + self.bonus_rounds
+
+    def out_of_fix_rounds(self, failed_checks: int, report: CheckReport) -> bool:
+        """Whether this failed check ends the instruction. A check in which more tests pass than in any before
+        earns one more fix round (at most max_fix_rounds more in all): a model that is getting there may finish."""
+        if self.best_passed is not None and report.passed > self.best_passed:
+            self.bonus_rounds = min(self.bonus_rounds + 1, self.max_fix_rounds)
+            self.emit("fix_round_earned", passed=report.passed, before=self.best_passed,
+                      allowed=self.fix_rounds_allowed)
+        self.best_passed = max(report.passed, self.best_passed or 0)
+        return failed_checks > self.fix_rounds_allowed
 
     def feedback(self, report: CheckReport, limit_chars: int) -> str:
         """The check report, plus where a name that failed to import is really defined, and what the code returns
@@ -325,12 +341,12 @@ class Subagent:
                         return res
                     failed_checks += 1
                     res.fix_rounds, res.feedback = failed_checks, self.feedback(report, 2000)
-                    if failed_checks > self.max_fix_rounds:
-                        res.reason = f"checks still failing after {self.max_fix_rounds} fix round(s)"
+                    if self.out_of_fix_rounds(failed_checks, report):
+                        res.reason = f"checks still failing after {failed_checks - 1} fix round(s)"
                         self._answer_rest(messages, actions, action)
                         return res
                     messages.append(self._result_message(action, prompts.render(
-                        "checks_failed", round=failed_checks, max_rounds=self.max_fix_rounds,
+                        "checks_failed", round=failed_checks, max_rounds=self.fix_rounds_allowed,
                         report=self.feedback(report, self.tools.max_result_chars))))
                     continue
                 result = self.tools.execute(action.name, action.args)
