@@ -43,12 +43,16 @@ from synthloop.arc.dsl.primitives import (
     task_info,
     task_ops,
 )
+from synthloop.arc.dsl.refine import Refinement, learn_refinement
 
 Pair = tuple[np.ndarray, np.ndarray]
 ROLE_MAP_COST = 2  # a colour map by roles ranks below a fixed one (1)
 COMPOSE_COST = 2  # on top of the parts' costs
 CLOCK_EVERY = 8  # search steps between two reads of the clocks
 NEAR_COST = 1  # a program that explains all pairs but one (it also ranks below those that explain every pair)
+REFINE_POOL = 16  # the closest states kept for the local-rule refinement (`refine`) ...
+REFINE_MAX_ERROR = 0.25  # ... of those whose best colour map leaves at most this share of the cells wrong
+REFINE_RESERVE = 0.1  # share of the search's time kept for refining them, when something is kept
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class Solution:
     role_map: RoleMap | None = None  # colours named by their role in each input, instead of colour_map
     parts: tuple[Part, ...] = ()  # a composed answer: these partial programs overlaid (steps is then empty)
     single_demo_entries: int = 0  # colour-map entries (a recolouring) that only one of 3+ demos uses
+    refinement: Refinement | None = None  # a local rule learned on top of the steps' state (instead of a colour map)
 
     @property
     def program(self) -> str:
@@ -114,6 +119,8 @@ class Solution:
         text = " | ".join(names)
         if self.role_map is not None:
             text += " | " + self.role_map.name
+        if self.refinement is not None:
+            text += " | " + self.refinement.name
         if self.colour_map:
             text += " | recolour{" + ", ".join(f"{a}->{b}" for a, b in sorted(self.colour_map.items())) + "}"
         if self.frame:
@@ -122,8 +129,9 @@ class Solution:
 
     @property
     def plain(self) -> bool:
-        """One program with a fixed colour map (no role map, no composition) that explains every pair."""
-        return self.role_map is None and not self.parts and self.train_correct == self.train_total
+        """One program with a fixed colour map (no role map, no composition, no refinement) that explains every pair."""
+        return (self.role_map is None and self.refinement is None and not self.parts
+                and self.train_correct == self.train_total)
 
     @property
     def phrases(self) -> list[str]:
@@ -133,7 +141,8 @@ class Solution:
                 "(" + ", ".join([s.phrase for s in p.program] or ["the input"])
                 + (", " + describe_colour_map(p.recolours) if p.recolours else "") + ")"
                 for p in self.parts)]
-        return [s.phrase for s in self.steps] + ([self.role_map.phrase] if self.role_map else [])
+        return ([s.phrase for s in self.steps] + ([self.role_map.phrase] if self.role_map else [])
+                + ([self.refinement.phrase] if self.refinement else []))
 
 
 def _part_text(p: Part) -> str:
@@ -148,9 +157,35 @@ class SearchStats:
     evaluated: int = 0
     duplicates: int = 0
     timed_out: bool = False
+    refine_tries: int = 0  # states offered to the local-rule refinement
     track_nearest: bool = False  # set to record the nearest state (analysis; costs time)
     best_error: float = 1.0  # with track_nearest: the smallest share of wrong cells (after the best colour map) over
     best_program: str = ""  # the states of the target shapes, and the program of that nearest state
+
+
+class RefinePool:
+    """The `size` closest states (fewest wrong cells after the best colour map, then cheapest) offered so far."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._heap: list[tuple[float, int, int, object]] = []  # max-heap by (error, cost) via negation
+        self._tie = itertools.count()
+
+    def offer(self, node: object, error: int, n_cells: int) -> None:
+        if self.size <= 0 or error > REFINE_MAX_ERROR * n_cells:
+            return
+        item = (-error, -node.cost, next(self._tie), node)  # type: ignore[attr-defined]
+        if len(self._heap) < self.size:
+            heapq.heappush(self._heap, item)
+        elif item[:2] > self._heap[0][:2]:
+            heapq.heapreplace(self._heap, item)
+
+    def reserve(self, budget: float) -> float:
+        """The share of `budget` to keep for refining (nothing while no state is kept)."""
+        return REFINE_RESERVE * budget if self._heap else 0.0
+
+    def ordered(self) -> list:
+        return [it[3] for it in sorted(self._heap, key=lambda it: (-it[0], -it[1], it[2]))]
 
 
 @dataclass
@@ -253,11 +288,14 @@ def search(
     stats: SearchStats | None = None,
     cpu_deadline: float | None = None,
     compose: bool = True,
+    refine: bool = True,
 ) -> list[Solution]:
     """Uniform-cost search for programs that explain every training pair; returns them cheapest first.
 
     Stops at `deadline` (time.monotonic()) or, when given, at `cpu_deadline` (time.process_time()). When no program
-    explains the task and `compose` is set, the partial states are combined (see `compose.Composer`).
+    explains the task and `compose` is set, the partial states are combined (see `compose.Composer`). With `refine`,
+    a few states of the output shapes that no colour map explains but that are close (`REFINE_MAX_ERROR`) are offered
+    to a learned local rule (`refine.learn_refinement`).
     """
     stats = stats if stats is not None else SearchStats()
     train_in = [np.asarray(i, dtype=np.int8) for i, _ in train]
@@ -275,6 +313,7 @@ def search(
     best_cost: int | None = None
     started = time.monotonic()
     stop = [deadline]
+    cpu_budget = 0.0 if cpu_deadline is None else cpu_deadline - time.process_time()
 
     n_cells = sum(o.size for o in train_out)
     composer = Composer(train_out)
@@ -298,6 +337,7 @@ def search(
         return preds
 
     near: list[Solution] = []  # the cheapest program that explains every pair but one (3 or more pairs)
+    pool = RefinePool(REFINE_POOL if refine else 0)  # the closest states no colour map explains, refined at the end
 
     def note_near(node: _Node, tables: np.ndarray) -> None:
         if len(train) < 3:
@@ -326,6 +366,8 @@ def search(
             if rmap is not None:
                 preds, cmap = role_preds(rmap, node), {}
         if preds is None:
+            if tables is not None and node.steps:
+                pool.offer(node, _mapped_error(node.grids, train_out), n_cells)
             composer.offer(node.grids, node.steps, node.cost)
             if not near and tables is not None:
                 note_near(node, tables)
@@ -361,8 +403,8 @@ def search(
     pops = 0
     while heap:
         pops += 1  # the clocks are system calls (slow in a sandbox): read them every CLOCK_EVERY pops
-        if pops % CLOCK_EVERY == 0 and (time.monotonic() > stop[0] or (
-                cpu_deadline is not None and time.process_time() > cpu_deadline)):
+        if pops % CLOCK_EVERY == 0 and (time.monotonic() > stop[0] - pool.reserve(deadline - started) or (
+                cpu_deadline is not None and time.process_time() > cpu_deadline - pool.reserve(cpu_budget))):
             stats.timed_out = stop[0] == deadline
             break
         cost, _, parent, idx = heapq.heappop(heap)
@@ -393,12 +435,38 @@ def search(
         consider(node)
         if not last:
             heapq.heappush(heap, (cost + costs[0], next(tie), node, 0))
+    if not any(sol.plain for sol in solutions):
+        solutions.extend(_refined(pool, train_out, tests, len(train), seen_preds, stats, deadline, cpu_deadline))
     if not solutions and compose:
         solutions.extend(_composed(composer, tests, len(train)))
     if not solutions:
         solutions.extend(near)
     solutions.sort(key=lambda s: s.cost)
     return solutions
+
+
+def _refined(pool: RefinePool, train_out: Sequence[np.ndarray], tests: Sequence[np.ndarray], n_train: int,
+             seen_preds: set[bytes], stats: SearchStats, deadline: float, cpu_deadline: float | None) -> list[Solution]:
+    """The kept states, closest first, each refined by a learned local rule while time is left (see `refine`)."""
+    out: list[Solution] = []
+    for node in pool.ordered():
+        if time.monotonic() > deadline or (cpu_deadline is not None and time.process_time() > cpu_deadline):
+            stats.timed_out = True
+            break
+        stats.refine_tries += 1
+        found = learn_refinement(node.grids, train_out, lambda n=node: [_run_program(n.steps, t) for t in tests])
+        if found is None:
+            continue
+        ref, preds = found
+        k = _key(preds)
+        if k in seen_preds:
+            continue
+        seen_preds.add(k)
+        out.append(Solution(node.steps, {}, list(preds), node.cost + ref.cost, train_correct=n_train,
+                            train_total=n_train, refinement=ref))
+        if len(out) >= 2:
+            break
+    return out
 
 
 def _composed(composer: Composer, tests: Sequence[np.ndarray], n_train: int) -> list[Solution]:
