@@ -48,3 +48,24 @@ def test_a_finished_run_has_no_best_effort(cfg, new_run, sandbox):
     summary = run_build(_cfg(cfg), run, "calc", model=ScriptedModel(director.replies(), context_size=16000),
                         sandbox=sandbox)
     assert summary["tests_ok"] and "best_effort" not in summary and not (run.path / "best_effort").exists()
+
+
+def test_the_draft_of_a_failed_instruction_is_its_best_check_not_its_last(cfg, new_run, sandbox):
+    """A late fix round can make things worse (a 1.5B run went from 3 passing tests back to 1): the draft, the
+    repair's starting point and the best effort keep the files of the check with the most passing tests."""
+    from test_files_protocol import ABC_TEST, _abc
+
+    plan = plan_reply([{"id": "abc", "instruction": "a(), b() and c()", "files": ["calc.py", "tests/test_calc.py"]}])
+    script = [files(calc_py=_abc(0), tests__test_calc_py=ABC_TEST), files(calc_py=_abc(2)), files(calc_py=_abc(1)),
+              files(calc_py=_abc(0) + "# again\n")]
+    director = Director(plan, {"abc": script})
+    run = new_run()
+    summary = run_build(_cfg(cfg), run, "abc", model=ScriptedModel(director.replies(), context_size=16000),
+                        sandbox=sandbox)
+    assert not director.scripts["abc"]  # 0 → 2 passing earned a third fix round; 1 and 0 then ended it
+    restored = [e for e in run.events() if e["kind"] == "best_check_restored"]
+    assert restored and restored[0]["paths"] == ["calc.py"] and restored[0]["passed"] == 2
+    best = _abc(2).rstrip("\n") + "\n"  # as the reply's block wrote it
+    assert (run.path / "drafts" / "abc" / "calc.py").read_text() == best
+    assert (run.path / "best_effort" / "calc.py").read_text() == best
+    assert (summary["best_effort"]["tests_passed"], summary["best_effort"]["tests_failed"]) == (2, 1)

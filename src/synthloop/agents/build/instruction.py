@@ -60,6 +60,8 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
                       temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit,
                       protocol=protocol)
     res = agent.run()
+    if res.status != "done" and (back := agent.restore_best()):
+        emit("best_check_restored", paths=back, passed=agent.best_passed)
     return {"id": it.id, "status": res.status, "summary": res.summary, "reason": res.reason, "steps": res.steps,
             "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
             "feedback": res.feedback,

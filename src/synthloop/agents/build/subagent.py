@@ -81,7 +81,8 @@ class Subagent:
                  emit: Callable[..., None], protocol: str = "auto"):
         self.model, self.tools, self.brief, self.check = model, tools, brief, check
         self.max_steps, self.max_fix_rounds = max_steps, max_fix_rounds
-        self.best_passed: int | None = None  # most tests passing in any check so far
+        self.best_passed: int | None = None  # most tests passing in any check so far ...
+        self.best_files: dict[str, str] = {}  # ... and the written files as they were then (see restore_best)
         self.bonus_rounds = 0  # fix rounds earned by progress (see out_of_fix_rounds)
         self.base_temperature, self.max_tokens = temperature, max_tokens
         self.emit = emit
@@ -107,8 +108,21 @@ class Subagent:
             self.bonus_rounds = min(self.bonus_rounds + 1, self.max_fix_rounds)
             self.emit("fix_round_earned", passed=report.passed, before=self.best_passed,
                       allowed=self.fix_rounds_allowed)
+        if self.best_passed is None or report.passed > self.best_passed:
+            store = self.tools.store
+            self.best_files = {p: store.read(p) for p in sorted(self.tools.written) if store.exists(p)}
         self.best_passed = max(report.passed, self.best_passed or 0)
         return failed_checks > self.fix_rounds_allowed
+
+    def restore_best(self) -> list[str]:
+        """After a failed instruction: put back the files as they were at its best check (a late fix round can
+        make things worse), so that its draft is its best work. Returns the paths restored."""
+        store, back = self.tools.store, []
+        for p, text in self.best_files.items():
+            if not store.exists(p) or store.read(p) != text:
+                store.write(p, text)
+                back.append(p)
+        return back
 
     def feedback(self, report: CheckReport, limit_chars: int) -> str:
         """The check report, plus where a name that failed to import is really defined, and what the code returns
