@@ -8,42 +8,28 @@ reported as such, clearly apart from the result that passed."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from ...memory.filestore import DiskFileStore
 from .checks import lines_of_code
-from .drafts import DRAFTS_DIR, META
+from .drafts import latest_drafts
 from .env import BuildEnv
 
 BEST_EFFORT_DIR = "best_effort"
-
-
-def latest_drafts(run_dir: Path) -> dict[str, Path]:
-    """Each drafted path -> the file of its latest draft (by the order the instructions failed in)."""
-    metas = []
-    for f in (run_dir / DRAFTS_DIR).glob(f"*/{META}"):
-        metas.append((json.loads(f.read_text()), f.parent))
-    latest: dict[str, Path] = {}
-    for meta, d in sorted(metas, key=lambda m: m[0]["seq"]):
-        for p in meta["files"]:
-            if (d / p).is_file():
-                latest[p] = d / p
-    return latest
 
 
 def assemble(env: BuildEnv) -> dict[str, Any] | None:
     """Write runs/<id>/best_effort/ and check it; None when the workspace already holds every drafted file."""
     dest = env.run.path / BEST_EFFORT_DIR
     shutil.rmtree(dest, ignore_errors=True)  # idempotent: a resumed finalize rebuilds it from the same inputs
-    drafts = {p: f for p, f in latest_drafts(env.run.path).items() if not env.workspace.exists(p)}
+    drafts = {p: d.text for p, d in latest_drafts(env.run.path).items() if not env.workspace.exists(p)}
     if not drafts:
         return None
     store = env.workspace.clone_to(dest)
-    for p, f in sorted(drafts.items()):
-        store.write(p, f.read_text())
+    for p, text in sorted(drafts.items()):
+        store.write(p, text)
     copy = store.clone_to(env.scratch("_best_effort"))  # tests may write files: check a copy
     rep = env.check(copy)
     shutil.rmtree(copy.root, ignore_errors=True)

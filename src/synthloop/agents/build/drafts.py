@@ -38,8 +38,8 @@ def save_draft(run_dir: Path, iid: str, scratch: DiskFileStore, base: dict[str, 
     return changed
 
 
-def drafts_for(run_dir: Path, files: list[str], exclude: str = "") -> list[Draft]:
-    """The latest draft of each of `files` from failed instructions (other than `exclude`)."""
+def latest_drafts(run_dir: Path, exclude: str = "") -> dict[str, Draft]:
+    """Each drafted path -> its latest draft (in the order the instructions failed), leaving out `exclude`'s."""
     metas = []
     for f in (run_dir / DRAFTS_DIR).glob(f"*/{META}"):
         if f.parent.name != exclude:
@@ -47,6 +47,12 @@ def drafts_for(run_dir: Path, files: list[str], exclude: str = "") -> list[Draft
     latest: dict[str, Draft] = {}
     for meta, d in sorted(metas, key=lambda m: m[0]["seq"]):
         for p in meta["files"]:
-            if p in files and (d / p).is_file():
+            if (d / p).is_file():
                 latest[p] = Draft(p, d.name, meta["why"], (d / p).read_text())
+    return latest
+
+
+def drafts_for(run_dir: Path, files: list[str], exclude: str = "") -> list[Draft]:
+    """The latest draft of each of `files` from failed instructions (other than `exclude`)."""
+    latest = latest_drafts(run_dir, exclude)
     return [latest[p] for p in files if p in latest]
