@@ -417,7 +417,7 @@ def test_a_standard_module_used_without_import_is_named_with_the_fix(open_tmp, s
 
 def _abc(n: int) -> str:
     """calc.py with the first n of a(), b(), c() right (they should return 1, 2, 3)."""
-    return "".join(f"def {f}():\n    return {v if i < n else 0}\n\n\n" for i, (f, v) in enumerate(zip("abc", (1, 2, 3))))
+    return "".join(f"def {f}():\n    return {v if i < n else 0}\n\n\n" for i, (f, v) in enumerate(zip("abc", (1, 2, 3), strict=True)))
 
 
 ABC_TEST = ("from calc import a, b, c\n\n\ndef test_a():\n    assert a() == 1\n\n\ndef test_b():\n    assert b() == 2\n\n\n"

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 
 from ...memory.filestore import DiskFileStore
-from .checks import is_test_file
+from .checks import is_test_file, python_files
 
 KNOWN = {  # name -> import line (names whose home module is not in doubt)
     **dict.fromkeys(("defaultdict", "Counter", "OrderedDict", "deque", "namedtuple"), "from collections import {}"),
@@ -118,7 +118,7 @@ def add_missing_imports(store: DiskFileStore, paths: list[str]) -> list[Added]:
     py = [p for p in sorted(paths) if p.endswith(".py") and store.exists(p)]
     if not py:
         return []
-    files = store.read_all([p for p in store.list() if p.endswith(".py")])
+    files = python_files(store)
     defs = project_definitions(files)
     added = []
     for p in py:

@@ -21,11 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synthloop.arc.dsl.specialists.cellular import _build, _codes, _sources
+from synthloop.arc.dsl.specialists.cellular import _NB4, _NB8, _build, _codes, _sources
 from synthloop.arc.dsl.specialists.features import FeatureMaps
-
-_NB4 = ("nb_n", "nb_s", "nb_e", "nb_w")
-_NB8 = _NB4 + ("nb_nw", "nb_ne", "nb_sw", "nb_se")
 
 # cheapest and most general first; the first set that passes is used
 REFINE_SETS: tuple[tuple[str, ...], ...] = (
