@@ -95,6 +95,8 @@ class BuildConfig(_Section):
     allow_install: bool = False
     # auto = whole files for the embedded model, else native tool calls where the endpoint has them, else json
     tool_protocol: Literal["auto", "native", "json", "files"] = "auto"
+    # before an instruction fails, ask the model whether its own tests failing on expectations are wrong
+    review_failing_tests: bool = True
 
 
 class ArcConfig(_Section):

@@ -31,13 +31,13 @@ def files(**named: str) -> str:
 
 
 def _agent(model, store, sandbox, events, *, owned=("calc.py", "tests/test_calc.py"), max_fix_rounds=2,
-           instruction="write add() with tests"):
+           instruction="write add() with tests", review=True):
     tools = ToolBox(store, sandbox, lambda k, **d: events.append((k, d)), test_timeout_s=20)
     brief = Brief(task="a calculator", instruction_id="core", instruction=instruction,
                   owned=list(owned), foreign=[], dependencies=[], relevant=[])
     return FilesSubagent(model, tools, brief, lambda: run_checks(store, sandbox, timeout_s=20), max_steps=8,
                          max_fix_rounds=max_fix_rounds, temperature=0.2, max_tokens=512,
-                         emit=lambda k, **d: events.append((k, d))), tools
+                         emit=lambda k, **d: events.append((k, d)), review_tests=review), tools
 
 
 def test_path_lines_in_the_forms_small_models_write():
@@ -442,7 +442,7 @@ def test_fix_rounds_without_progress_end_the_instruction_and_earned_rounds_are_c
         store = DiskFileStore(open_tmp / f"ws{max_rounds}")
         first = files(calc_py=replies[0], tests__test_calc_py=ABC_TEST)
         model = RecordingModel([first] + [files(calc_py=r) for r in replies[1:]])
-        agent, _ = _agent(model, store, sandbox, [], max_fix_rounds=max_rounds)
+        agent, _ = _agent(model, store, sandbox, [], max_fix_rounds=max_rounds, review=False)  # (review: its own test)
         res = agent.run()
         assert res.status == "failed" and len(model.calls) == calls
         assert res.reason == f"checks still failing after {calls - 1} fix round(s)"

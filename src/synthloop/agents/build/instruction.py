@@ -58,7 +58,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief, check,
                       max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
                       temperature=env.cfg.model.temperature, max_tokens=env.cfg.model.max_tokens, emit=emit,
-                      protocol=protocol)
+                      protocol=protocol, review_tests=bcfg.review_failing_tests)
     res = agent.run()
     if res.status != "done" and (back := agent.restore_best()):
         emit("best_check_restored", paths=back, passed=agent.best_passed)

@@ -17,7 +17,8 @@ class ConsoleProgress:
     """One line per milestone (plan, instruction start/finish, checks, acceptance) on a rich console."""
 
     SHOWN = {"plan", "instruction_started", "instruction_done", "instruction_failed", "checks", "context_restart",
-             "loop_detected", "test_deleted", "test_weakened", "acceptance", "replan", "instruction_skipped", "eval_item"}
+             "loop_detected", "test_deleted", "test_weakened", "test_review", "tests_reviewed", "acceptance", "replan",
+             "instruction_skipped", "eval_item"}
 
     def __init__(self, console: Any):
         self.console = console

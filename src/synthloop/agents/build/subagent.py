@@ -12,7 +12,7 @@ from typing import Any
 
 from ...errors import UserError
 from ..model import Message, TruncatedOutput
-from . import prompts
+from . import prompts, triage
 from .actions import Action, parse_text_action
 from .checks import (
     CheckReport,
@@ -78,8 +78,9 @@ class Subagent:
 
     def __init__(self, model: Any, tools: ToolBox, brief: Brief, check: Callable[[], CheckReport], *,
                  max_steps: int, max_fix_rounds: int, temperature: float, max_tokens: int,
-                 emit: Callable[..., None], protocol: str = "auto"):
+                 emit: Callable[..., None], protocol: str = "auto", review_tests: bool = True):
         self.model, self.tools, self.brief, self.check = model, tools, brief, check
+        self.review = review_tests  # before failing, ask which side is wrong for tests failing on expectations
         self.max_steps, self.max_fix_rounds = max_steps, max_fix_rounds
         self.best_passed: int | None = None  # most tests passing in any check so far ...
         self.best_files: dict[str, str] = {}  # ... and the written files as they were then (see restore_best)
@@ -123,6 +124,47 @@ class Subagent:
                 store.write(p, text)
                 back.append(p)
         return back
+
+    def review_tests(self, report: CheckReport) -> CheckReport | None:
+        """Before the instruction fails: at its best check, each own test failing on an expectation is shown to the
+        model, which judges TEST or CODE (see `triage`). When every one is judged wrong (and no file loses more than
+        half of its tests), they are removed with the model's reason (recorded as test_weakened) and the checks run
+        again. Returns the passing report, or None with the files as at the best check."""
+        if not self.review:
+            return None
+        if back := self.restore_best():  # the review starts from the best work (the caller's restore is then a no-op)
+            self.emit("best_check_restored", paths=back, passed=self.best_passed)
+            report = self.check()
+        store, tools = self.tools.store, self.tools
+        own = sorted(p for p in tools.written if is_test_file(p) and p not in tools.protected and store.exists(p))
+        found = triage.suspects(report, own, store.read)
+        if not found:
+            return None
+        verdicts = [triage.ask(self.model, self.brief.task, self.brief.instruction, s) for s in found]
+        for v in verdicts:
+            self.emit("test_review", path=v.suspect.path, test=v.suspect.name,
+                      verdict="test" if v.test_is_wrong else "code", why=v.why)
+        remove = triage.removable(verdicts, store.read)
+        if sum(map(len, remove.values())) < len(found):
+            return None  # a test the model stands by still fails: the code must change
+        before = {p: store.read(p) for p in remove}
+        for path, names in remove.items():
+            store.write(path, triage.without_tests(before[path], names))
+        after = self.check()
+        self.emit("checks", **after.brief())
+        if not after.ok or self.not_delivered():
+            for path, text in before.items():
+                store.write(path, text)
+            self.emit("test_review_undone", passed=after.passed, failed=after.failed)
+            return None
+        for path in remove:  # kept: written through the tools, which record it with the reasons
+            text = store.read(path)
+            store.write(path, before[path])
+            why = "; ".join(f"{v.suspect.name}: {v.why}" for v in verdicts if v.suspect.path == path)
+            tools.execute("write_file", {"path": path, "content": text,
+                                         "reason": "the test expects what the task does not ask for — " + why})
+        self.emit("tests_reviewed", removed=remove)
+        return after
 
     def feedback(self, report: CheckReport, limit_chars: int) -> str:
         """The check report, plus where a name that failed to import is really defined, and what the code returns
@@ -356,7 +398,11 @@ class Subagent:
                     failed_checks += 1
                     res.fix_rounds, res.feedback = failed_checks, self.feedback(report, 2000)
                     if self.out_of_fix_rounds(failed_checks, report):
-                        res.reason = f"checks still failing after {failed_checks - 1} fix round(s)"
+                        if (passed := self.review_tests(report)) is not None:
+                            res.status, res.checks = "done", passed.brief()
+                            res.summary = str(action.args.get("summary") or "").strip() or "(no summary given)"
+                        else:
+                            res.reason = f"checks still failing after {failed_checks - 1} fix round(s)"
                         self._answer_rest(messages, actions, action)
                         return res
                     messages.append(self._result_message(action, prompts.render(

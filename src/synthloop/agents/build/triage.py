@@ -1,0 +1,135 @@
+"""Last-resort review of an instruction's own failing tests: which side is wrong, the test or the code?
+
+A small model writes its tests and its code in one reply, and its tests often expect what the task never asked for
+(seen in real runs: a list expected to hold links that were shortened without an owner). Fix rounds then go to
+changing the right code to satisfy the wrong test. Before an instruction fails, each of its own tests that fails on
+an *expectation* (an assert or a `pytest.raises` that did not raise; a crash is always the code's fault) is shown to
+the model with the task, and it answers TEST or CODE with one sentence of reason. Tests judged wrong are removed
+through the tool box, so the removal is refused without that reason and recorded as `test_weakened`; the instruction
+passes only if the remaining checks pass. The run's hidden tests (in `build eval`) judge whether the verdict was right.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..model import TruncatedOutput
+from . import prompts
+from .checks import CheckReport, condense
+
+# the E-lines of a failed assert or of a pytest.raises that did not raise
+_EXPECTATION = re.compile(r"^E\s+(?:AssertionError\b|assert\b)|DID NOT RAISE", re.M)
+_VERDICT = re.compile(r"VERDICT\s*:\s*\**\s*(TEST|CODE)\b", re.I)
+_WHY = re.compile(r"WHY\s*:\s*(.+)", re.I)
+MAX_SUSPECTS = 6  # model calls per review, at most
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A failing test function of a file the instruction wrote."""
+
+    path: str
+    name: str
+    source: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    suspect: Suspect
+    test_is_wrong: bool
+    why: str
+
+
+def suspects(report: CheckReport, own_tests: Iterable[str], read: Callable[[str], str]) -> list[Suspect]:
+    """The failing tests worth reviewing; empty when the failure is not only about expectations (a syntax error,
+    a crash, a timeout, a fixture error, a test in a file the instruction did not write: the code must change)."""
+    own = set(own_tests)
+    if (report.syntax_errors or report.errors or report.timed_out or report.collection_error or report.lint_errors
+            or report.install_error or not report.failures or report.passed == 0):
+        return []
+    found: dict[tuple[str, str], Suspect] = {}
+    for nodeid, message in report.failures:
+        path, _, rest = nodeid.partition("::")
+        name = rest.split("[", 1)[0]
+        if path not in own or "::" in name or not _EXPECTATION.search(message):
+            return []
+        source = function_source(read(path), name)
+        if source is None:
+            return []
+        found.setdefault((path, name), Suspect(path, name, source, condense(message, 900)))
+    return list(found.values()) if len(found) <= MAX_SUSPECTS else []
+
+
+def function_source(text: str, name: str) -> str | None:
+    """The source of the module-level function `name` (with its decorators), or None."""
+    node = _find(text, name)
+    if node is None:
+        return None
+    lines = text.splitlines()
+    return "\n".join(lines[_first_line(node) - 1: node.end_lineno])
+
+
+def without_tests(text: str, names: Iterable[str]) -> str:
+    """The module with the named module-level test functions removed (decorators included)."""
+    lines = text.splitlines()
+    spans = sorted(((_first_line(n), n.end_lineno or n.lineno) for n in map(lambda x: _find(text, x), set(names))
+                    if n is not None), reverse=True)
+    for start, end in spans:
+        del lines[start - 1: end]
+    out = re.sub(r"\n{4,}", "\n\n\n", "\n".join(lines)).rstrip("\n") + "\n"
+    return out
+
+
+def test_count(text: str) -> int:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return 0
+    return sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test") for n in tree.body)
+
+
+def removable(verdicts: list[Verdict], read: Callable[[str], str]) -> dict[str, list[str]]:
+    """path -> test names to remove: those judged wrong, as long as no file loses more than half of its tests
+    (rounded up) or all of them; {} when a file would."""
+    by_path: dict[str, list[str]] = {}
+    for v in verdicts:
+        if v.test_is_wrong:
+            by_path.setdefault(v.suspect.path, []).append(v.suspect.name)
+    for path, names in by_path.items():
+        total = test_count(read(path))
+        if len(names) >= total or len(names) > math.ceil(total / 2):
+            return {}
+    return by_path
+
+
+def ask(model: object, task: str, instruction: str, suspect: Suspect, max_tokens: int = 160) -> Verdict:
+    """One short model call; a reply without a clear verdict counts as CODE (the test stays)."""
+    text = prompts.render("triage", task=task[:3000], instruction=instruction[:1200], path=suspect.path,
+                          source=suspect.source[:2500], error=suspect.error)
+    try:
+        out = model.complete([{"role": "user", "content": text}], temperature=0.0,  # type: ignore[attr-defined]
+                             max_tokens=max_tokens)
+        reply = out.text or ""
+    except TruncatedOutput:  # a rambling answer is no verdict: the test stays
+        reply = ""
+    m, why = _VERDICT.search(reply), _WHY.search(reply)
+    reason = (why.group(1).strip() if why else reply.strip().splitlines()[-1] if reply.strip() else "")[:300]
+    return Verdict(suspect, bool(m) and m.group(1).upper() == "TEST" and bool(reason), reason)
+
+
+def _find(text: str, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    return next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name),
+                None)
+
+
+def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    return min([node.lineno] + [d.lineno for d in node.decorator_list])
