@@ -43,7 +43,8 @@ def _kinds(events, kind):
 def test_a_test_judged_wrong_is_removed_with_its_reason_and_the_instruction_passes(open_tmp, sandbox):
     store = DiskFileStore(open_tmp / "ws")
     reply = files(calc_py=CODE, tests__test_calc_py=TESTS)
-    model = RecordingModel([reply, reply, "VERDICT: TEST\nWHY: the task says add returns the sum, and 2 + 2 is 4."])
+    model = RecordingModel([reply, reply, "VERDICT: TEST\nWHY: the task says add returns the sum, and 2 + 2 is 4.",
+                            "RIGHT: CODE\nWHY: add returns the sum."])
     events: list = []
     agent, tools = _agent(FilesSubagent, model, store, sandbox, events)
     res = agent.run()
@@ -52,6 +53,7 @@ def test_a_test_judged_wrong_is_removed_with_its_reason_and_the_instruction_pass
     assert "def test_add():" in left and "test_add_twice" not in left and store.read("calc.py") == CODE
     review = model.calls[2]["messages"][0]["content"]  # what the model was asked
     assert TASK in review and "def test_add_twice():" in review and "assert 4 == 5" in review
+    assert "Decide which side is RIGHT" in model.calls[3]["messages"][0]["content"]  # asked the other way round
     assert [(d["test"], d["verdict"]) for d in _kinds(events, "test_review")] == [("test_add_twice", "test")]
     assert _kinds(events, "tests_reviewed")[0]["removed"] == {"tests/test_calc.py": ["test_add_twice"]}
     (change,) = tools.test_changes  # recorded like any weakened test, with the model's reason
@@ -61,9 +63,12 @@ def test_a_test_judged_wrong_is_removed_with_its_reason_and_the_instruction_pass
 
 def test_a_test_the_model_stands_by_stays_and_the_instruction_fails(open_tmp, sandbox):
     reply = files(calc_py=CODE, tests__test_calc_py=TESTS)
-    for i, verdict in enumerate(("VERDICT: CODE\nWHY: the code must return 5.", "I am not sure what you mean.")):
+    answers = (["VERDICT: CODE\nWHY: the code must return 5."], ["I am not sure what you mean."],
+               # a model that says TEST whatever it is asked: not confirmed the other way round
+               ["TEST. The test expects 5.", "RIGHT: TEST\nWHY: the test is right."])
+    for i, verdict in enumerate(answers):
         store = DiskFileStore(open_tmp / f"ws{i}")
-        model = RecordingModel([reply, reply, verdict])
+        model = RecordingModel([reply, reply, *verdict])
         events: list = []
         agent, tools = _agent(FilesSubagent, model, store, sandbox, events)
         res = agent.run()
@@ -71,6 +76,8 @@ def test_a_test_the_model_stands_by_stays_and_the_instruction_fails(open_tmp, sa
         assert store.read("tests/test_calc.py") == TESTS and tools.test_changes == []
         assert [d["verdict"] for d in _kinds(events, "test_review")] == ["code"]
         assert not _kinds(events, "tests_reviewed") and not _kinds(events, "test_weakened")
+        assert len(model.calls) == 2 + len(verdict)
+    assert "not confirmed" in _kinds(events, "test_review")[0]["why"]
 
 
 def test_a_crash_in_the_code_is_never_reviewed(open_tmp, sandbox):
@@ -98,7 +105,7 @@ def test_removal_that_leaves_the_asked_function_untested_is_undone(open_tmp, san
     tests = "import calc\n\n\ndef test_add():\n    assert calc.add(2, 3) == 5\n\n\n" \
             "def test_mul():\n    assert calc.mul(2, 3) == 5\n"
     reply = files(calc_py=code, tests__test_calc_py=tests)
-    model = RecordingModel([reply, reply, "VERDICT: TEST\nWHY: 2 * 3 is 6."])
+    model = RecordingModel([reply, reply, "VERDICT: TEST\nWHY: 2 * 3 is 6.", "RIGHT: CODE\nWHY: 6."])
     events: list = []
     agent, tools = _agent(FilesSubagent, model, store, sandbox, events, instruction="add a function `mul` with tests")
     res = agent.run()
@@ -111,7 +118,7 @@ def test_the_tool_calling_loop_reviews_too(open_tmp, sandbox):
     model = RecordingModel([call("write_file", path="calc.py", content=CODE),
                             call("write_file", path="tests/test_calc.py", content=TESTS),
                             call("mark_complete", summary="add() works"), call("mark_complete", summary="add() works"),
-                            "VERDICT: TEST\nWHY: the sum of 2 and 2 is 4, not 5."])
+                            "TEST\nWHY: the sum of 2 and 2 is 4, not 5.", "RIGHT: CODE\nWHY: 2 + 2 = 4."])
     events: list = []
     agent, tools = _agent(Subagent, model, store, sandbox, events)
     res = agent.run()

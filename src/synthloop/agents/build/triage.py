@@ -6,7 +6,9 @@ changing the right code to satisfy the wrong test. Before an instruction fails, 
 an *expectation* (an assert or a `pytest.raises` that did not raise; a crash is always the code's fault) is shown to
 the model with the task, and it answers TEST or CODE with one sentence of reason. Tests judged wrong are removed
 through the tool box, so the removal is refused without that reason and recorded as `test_weakened`; the instruction
-passes only if the remaining checks pass. The run's hidden tests (in `build eval`) judge whether the verdict was right.
+passes only if the remaining checks pass. The question is asked twice, framed in opposite ways ("which side is
+wrong?", "which side is right?"), and a test is removed only when both answers agree. The run's hidden tests (in
+`build eval`) judge whether the verdict was right.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from .checks import CheckReport, condense
 
 # the E-lines of a failed assert or of a pytest.raises that did not raise
 _EXPECTATION = re.compile(r"^E\s+(?:AssertionError\b|assert\b)|DID NOT RAISE", re.M)
-_VERDICT = re.compile(r"VERDICT\s*:\s*\**\s*(TEST|CODE)\b", re.I)
+_LABELLED = re.compile(r"(?:VERDICT|RIGHT|ANSWER)\s*:\s*\**\s*(TEST|CODE)\b", re.I)
+_BARE = re.compile(r"\A\W*(TEST|CODE)\b")  # "TEST. The test expects ..." (upper case only: not "Test ...")
 _WHY = re.compile(r"WHY\s*:\s*(.+)", re.I)
-MAX_SUSPECTS = 6  # model calls per review, at most
+MAX_SUSPECTS = 6  # tests per review, at most (two model calls each)
 
 
 @dataclass(frozen=True)
@@ -108,18 +111,33 @@ def removable(verdicts: list[Verdict], read: Callable[[str], str]) -> dict[str, 
 
 
 def ask(model: object, task: str, instruction: str, suspect: Suspect, max_tokens: int = 160) -> Verdict:
-    """One short model call; a reply without a clear verdict counts as CODE (the test stays)."""
-    text = prompts.render("triage", task=task[:3000], instruction=instruction[:1200], path=suspect.path,
-                          source=suspect.source[:2500], error=suspect.error)
+    """Two short model calls framed in opposite ways: the test is judged wrong only when the model, asked which
+    side is wrong, names the test AND, asked which side is right, names the code. A small model that answers "TEST"
+    to anything (seen with the 1.5B model) keeps the test; a reply without a clear answer keeps it too."""
+    values = {"task": task[:3000], "instruction": instruction[:1200], "path": suspect.path,
+              "source": suspect.source[:2500], "error": suspect.error}
+    wrong, why = _answer(model, "triage", values, max_tokens)
+    if wrong != "TEST" or not why:
+        return Verdict(suspect, False, why)
+    right, why_right = _answer(model, "triage_mirror", values, max_tokens)
+    if right != "CODE":
+        return Verdict(suspect, False, f"{why} (not confirmed: asked which side is right, the answer was "
+                                       f"{right or 'unclear'}: {why_right})"[:400])
+    return Verdict(suspect, True, why)
+
+
+def _answer(model: object, prompt: str, values: dict[str, str], max_tokens: int) -> tuple[str, str]:
+    """("TEST" | "CODE" | "", the reason) of one reply: a labelled line, or a reply that starts with the word."""
     try:
-        out = model.complete([{"role": "user", "content": text}], temperature=0.0,  # type: ignore[attr-defined]
-                             max_tokens=max_tokens)
-        reply = out.text or ""
-    except TruncatedOutput:  # a rambling answer is no verdict: the test stays
-        reply = ""
-    m, why = _VERDICT.search(reply), _WHY.search(reply)
-    reason = (why.group(1).strip() if why else reply.strip().splitlines()[-1] if reply.strip() else "")[:300]
-    return Verdict(suspect, bool(m) and m.group(1).upper() == "TEST" and bool(reason), reason)
+        out = model.complete([{"role": "user", "content": prompts.render(prompt, **values)}],  # type: ignore[attr-defined]
+                             temperature=0.0, max_tokens=max_tokens)
+        reply = (out.text or "").strip()
+    except TruncatedOutput:  # a rambling answer is no answer
+        return "", ""
+    m = _LABELLED.search(reply) or _BARE.search(reply)
+    why = _WHY.search(reply)
+    reason = why.group(1).strip() if why else reply.splitlines()[-1] if reply else ""
+    return (m.group(1).upper() if m else ""), reason[:300]
 
 
 def _find(text: str, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
