@@ -144,3 +144,14 @@ def test_suspects_removal_and_limits():
     assert triage.removable(verdicts, lambda p: text) == {"t.py": ["test_a", "test_b"]}  # 2 of 3: allowed
     verdicts.append(triage.Verdict(triage.Suspect("t.py", "test_c", "", ""), True, "why"))
     assert triage.removable(verdicts, lambda p: text) == {}  # every test: never
+
+
+def test_the_review_stops_at_the_first_test_the_model_stands_by(open_tmp, sandbox):
+    store = DiskFileStore(open_tmp / "ws")
+    tests = TESTS + "\n\ndef test_add_zero():\n    assert add(0, 0) == 1\n\n\ndef test_add_one():\n    assert add(1, 0) == 1\n"
+    reply = files(calc_py=CODE, tests__test_calc_py=tests)
+    model = RecordingModel([reply, reply, "VERDICT: CODE\nWHY: 2 + 2 must be 5."])  # a second question would fail
+    events: list = []
+    agent, _ = _agent(FilesSubagent, model, store, sandbox, events)
+    assert agent.run().status == "failed" and len(model.calls) == 3
+    assert [d["test"] for d in _kinds(events, "test_review")] == ["test_add_twice"]

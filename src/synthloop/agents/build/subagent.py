@@ -140,13 +140,17 @@ class Subagent:
         found = triage.suspects(report, own, store.read)
         if not found:
             return None
-        verdicts = [triage.ask(self.model, self.brief.task, self.brief.instruction, s) for s in found]
-        for v in verdicts:
-            self.emit("test_review", path=v.suspect.path, test=v.suspect.name,
-                      verdict="test" if v.test_is_wrong else "code", why=v.why)
+        verdicts = []
+        for s in found:
+            v = triage.ask(self.model, self.brief.task, self.brief.instruction, s)
+            self.emit("test_review", path=s.path, test=s.name, verdict="test" if v.test_is_wrong else "code",
+                      why=v.why)
+            if not v.test_is_wrong:
+                return None  # a test the model stands by still fails: the code must change (no need to ask more)
+            verdicts.append(v)
         remove = triage.removable(verdicts, store.read)
-        if sum(map(len, remove.values())) < len(found):
-            return None  # a test the model stands by still fails: the code must change
+        if not remove:
+            return None
         before = {p: store.read(p) for p in remove}
         for path, names in remove.items():
             store.write(path, triage.without_tests(before[path], names))
