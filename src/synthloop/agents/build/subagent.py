@@ -126,49 +126,9 @@ class Subagent:
         return back
 
     def review_tests(self, report: CheckReport) -> CheckReport | None:
-        """Before the instruction fails: at its best check, each own test failing on an expectation is shown to the
-        model, which judges TEST or CODE (see `triage`). When every one is judged wrong (and no file loses more than
-        half of its tests), they are removed with the model's reason (recorded as test_weakened) and the checks run
-        again. Returns the passing report, or None with the files as at the best check."""
-        if not self.review:
-            return None
-        if back := self.restore_best():  # the review starts from the best work (the caller's restore is then a no-op)
-            self.emit("best_check_restored", paths=back, passed=self.best_passed)
-            report = self.check()
-        store, tools = self.tools.store, self.tools
-        own = sorted(p for p in tools.written if is_test_file(p) and p not in tools.protected and store.exists(p))
-        found = triage.suspects(report, own, store.read)
-        if not found:
-            return None
-        verdicts = []
-        for s in found:
-            v = triage.ask(self.model, self.brief.task, self.brief.instruction, s)
-            self.emit("test_review", path=s.path, test=s.name, verdict="test" if v.test_is_wrong else "code",
-                      why=v.why)
-            if not v.test_is_wrong:
-                return None  # a test the model stands by still fails: the code must change (no need to ask more)
-            verdicts.append(v)
-        remove = triage.removable(verdicts, store.read)
-        if not remove:
-            return None
-        before = {p: store.read(p) for p in remove}
-        for path, names in remove.items():
-            store.write(path, triage.without_tests(before[path], names))
-        after = self.check()
-        self.emit("checks", **after.brief())
-        if not after.ok or self.not_delivered():
-            for path, text in before.items():
-                store.write(path, text)
-            self.emit("test_review_undone", passed=after.passed, failed=after.failed)
-            return None
-        for path in remove:  # kept: written through the tools, which record it with the reasons
-            text = store.read(path)
-            store.write(path, before[path])
-            why = "; ".join(f"{v.suspect.name}: {v.why}" for v in verdicts if v.suspect.path == path)
-            tools.execute("write_file", {"path": path, "content": text,
-                                         "reason": "the test expects what the task does not ask for — " + why})
-        self.emit("tests_reviewed", removed=remove)
-        return after
+        """Before the instruction fails: the model reviews its own tests that fail on expectations (see
+        `triage.review`). Returns the passing report, or None with the files as at the best check."""
+        return triage.review(self, report) if self.review else None
 
     def feedback(self, report: CheckReport, limit_chars: int) -> str:
         """The check report, plus where a name that failed to import is really defined, and what the code returns

@@ -18,10 +18,11 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import TruncatedOutput
 from . import prompts
-from .checks import CheckReport, condense
+from .checks import CheckReport, condense, is_test_file
 
 # the E-lines of a failed assert or of a pytest.raises that did not raise
 _EXPECTATION = re.compile(r"^E\s+(?:AssertionError\b|assert\b)|DID NOT RAISE", re.M)
@@ -48,8 +49,48 @@ class Verdict:
     why: str
 
 
+def review(agent: Any, report: CheckReport) -> CheckReport | None:
+    """Review `agent`'s (a build Subagent's) own failing tests at its best check. When the model judges every one
+    wrong (and no file loses more than half of its tests), they are removed with its reasons and the checks run again.
+    Returns the passing report, or None with the files as at the best check."""
+    if back := agent.restore_best():  # the review starts from the best work (the caller's restore is then a no-op)
+        agent.emit("best_check_restored", paths=back, passed=agent.best_passed)
+        report = agent.check()
+    tools = agent.tools
+    store = tools.store
+    own = sorted(p for p in tools.written if is_test_file(p) and p not in tools.protected and store.exists(p))
+    verdicts = []
+    for s in suspects(report, own, store.read):
+        v = ask(agent.model, agent.brief.task, agent.brief.instruction, s)
+        agent.emit("test_review", path=s.path, test=s.name, verdict="test" if v.test_is_wrong else "code", why=v.why)
+        if not v.test_is_wrong:
+            return None  # a test the model stands by still fails: the code must change (no need to ask more)
+        verdicts.append(v)
+    remove = removable(verdicts, store.read)
+    if not remove:
+        return None
+    before = {p: store.read(p) for p in remove}
+    for path, names in remove.items():
+        store.write(path, without_tests(before[path], names))
+    after = agent.check()
+    agent.emit("checks", **after.brief())
+    if not after.ok or agent.not_delivered():
+        for path, text in before.items():
+            store.write(path, text)
+        agent.emit("test_review_undone", passed=after.passed, failed=after.failed)
+        return None
+    for path in remove:  # kept: written through the tools, which record it with the reasons
+        text = store.read(path)
+        store.write(path, before[path])
+        why = "; ".join(f"{v.suspect.name}: {v.why}" for v in verdicts if v.suspect.path == path)
+        tools.execute("write_file", {"path": path, "content": text,
+                                     "reason": "the test expects what the task does not ask for — " + why})
+    agent.emit("tests_reviewed", removed=remove)
+    return after
+
+
 def suspects(report: CheckReport, own_tests: Iterable[str], read: Callable[[str], str]) -> list[Suspect]:
-    """The failing tests worth reviewing; empty when the failure is not only about expectations (a syntax error,
+    """The failing tests worth reviewing (at most MAX_SUSPECTS); empty when the failure is not only about expectations (a syntax error,
     a crash, a timeout, a fixture error, a test in a file the instruction did not write: the code must change)."""
     own = set(own_tests)
     if (report.syntax_errors or report.errors or report.timed_out or report.collection_error or report.lint_errors
