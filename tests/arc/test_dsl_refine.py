@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from synthloop.arc.dataset import load_tasks
-from synthloop.arc.dsl.refine import learn_refinement
+from synthloop.arc.dsl.refine import REFINE_COST, RuleRefinement, learn_refinement
 from synthloop.arc.dsl.search import REFINE_MAX_ERROR, REFINE_RESERVE, RefinePool, SearchStats, search
 from synthloop.arc.symbolic import SymbolicSolver
 
@@ -64,9 +64,9 @@ def test_declines_a_test_signature_never_seen() -> None:
     sets = [("colour", "n4count")]
     outs = [_isolated_rule(g) for g in _DEMOS]
     plus = _g(["0100", "1110", "0100", "0000"])
-    assert learn_refinement(_DEMOS, outs, lambda: [plus], sets) is None
+    assert learn_refinement(_DEMOS, outs, lambda: [plus], sets, rules=False) is None
     seen = _g(["1001", "0110", "0000", "1010"])  # the same set on a test it covers
-    found = learn_refinement(_DEMOS, outs, lambda: [seen], sets)
+    found = learn_refinement(_DEMOS, outs, lambda: [seen], sets, rules=False)
     assert found is not None and np.array_equal(found[1][0], _isolated_rule(seen))
 
 
@@ -90,8 +90,8 @@ def test_search_solves_real_tasks_with_a_refined_state() -> None:
                       cpu_deadline=time.process_time() + 3.0)
         refined = [s for s in sols if s.refinement is not None]
         assert refined and _solved(task, refined[0]), [s.program for s in sols]
-        assert "local_rule(" in refined[0].program and refined[0].steps
-        assert any("table" in p for p in refined[0].phrases)
+        assert ("local_rule(" in refined[0].program or "rules(" in refined[0].program) and refined[0].steps
+        assert refined[0].refinement.phrase in refined[0].phrases
         assert stats.refine_tries >= 1
 
 
@@ -130,3 +130,55 @@ def test_solver_candidate_of_a_refined_state_is_described() -> None:
     text = refined[0].description
     assert text.startswith("Take the input grid") and "table over its" in text
     assert all(np.array_equal(p, o) for p, (_, o) in zip(refined[0].predictions, task.test, strict=True))
+
+
+# ------------------------------------------------------------------------------- rule-list refinement of a state
+
+def _remove_isolated(g: np.ndarray) -> np.ndarray:
+    """Coloured cells with no coloured 4-neighbour become background."""
+    out = g.copy()
+    h, w = g.shape
+    for r in range(h):
+        for c in range(w):
+            if g[r, c] and not any(0 <= r + dr < h and 0 <= c + dc < w and g[r + dr, c + dc]
+                                   for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1))):
+                out[r, c] = 0
+    return out
+
+
+def test_rule_list_fixes_a_state_and_predicts_exactly() -> None:
+    test = _g(["1001", "0110", "0000", "1010"])
+    outs = [_remove_isolated(g) for g in _DEMOS]
+    assert learn_refinement(_DEMOS, outs, lambda: [test], sets=(), rules=False) is None  # no table offered
+    found = learn_refinement(_DEMOS, outs, lambda: [test], sets=())
+    assert found is not None
+    ref, preds = found
+    assert isinstance(ref, RuleRefinement) and len(ref.rules) == 1
+    assert ref.name == "rules(if n4count=0 then 0)" and ref.cost == REFINE_COST + 1
+    assert "leave the rest: if n4count=0 then 0" in ref.phrase
+    assert np.array_equal(preds[0], _g(["0000", "0110", "0000", "0000"]))
+    assert preds[0].dtype == np.int8
+
+
+def test_rule_list_declines_a_rule_seen_in_one_demo_only() -> None:
+    # only the first demo changes: a rule made up for one demo is no evidence of a general rule
+    outs = [_remove_isolated(_DEMOS[0]), _DEMOS[1], _DEMOS[2]]
+    assert learn_refinement(_DEMOS, outs, lambda: [_DEMOS[0]], sets=()) is None
+
+
+def test_rule_list_declines_without_a_test_state_or_with_too_many_changes() -> None:
+    outs = [_remove_isolated(g) for g in _DEMOS]
+    assert learn_refinement(_DEMOS, outs, lambda: [None], sets=()) is None
+    flipped = [np.where(g == 0, 3, g).astype(np.int8) for g in _DEMOS]  # most cells change: no short rule list
+    assert learn_refinement(_DEMOS, flipped, lambda: [_DEMOS[0]], sets=()) is None
+    # past the caller's CPU deadline the rules are not looked for at all
+    assert learn_refinement(_DEMOS, outs, lambda: [_DEMOS[0]], sets=(), cpu_deadline=time.process_time() - 1) is None
+
+
+def test_search_solves_real_tasks_with_a_rule_refined_state() -> None:
+    for task_id in ("7e0986d6", "97999447"):
+        task = load_tasks("arcagi", "training", ids=[task_id])[0]
+        sols = search(task.train, task.test_inputs, time.monotonic() + 20, cpu_deadline=time.process_time() + 3.0)
+        ruled = [s for s in sols if isinstance(s.refinement, RuleRefinement)]
+        assert ruled and _solved(task, ruled[0]), [s.program for s in sols]
+        assert ruled[0].steps and " | rules(if " in ruled[0].program

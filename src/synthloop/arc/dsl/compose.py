@@ -59,6 +59,8 @@ class Composer:
         masks = []
         for g, o in zip(grids, self.outputs, strict=True):
             paint = g != 0
+            if (paint & (o == 0)).any():  # paints a background cell: rejected below anyway, without the other pairs
+                return False
             table[(g[paint].astype(np.intp) * 16 + o[paint])] = True
             masks.append(paint.ravel())
         t = table.reshape(16, 16)

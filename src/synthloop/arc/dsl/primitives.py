@@ -91,8 +91,11 @@ def enclosed(g: np.ndarray, connectivity: int = 4) -> np.ndarray:
     lab, n = label(g == 0, connectivity)
     if n == 0:
         return np.zeros(g.shape, dtype=bool)
-    border = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
-    return (lab > 0) & ~np.isin(lab, border)
+    open_ = np.zeros(n + 1, dtype=bool)  # labels touching the border (and 0, the non-background cells)
+    open_[0] = True
+    for edge in (lab[0], lab[-1], lab[:, 0], lab[:, -1]):
+        open_[edge] = True
+    return ~open_[lab]
 
 
 def component_masks(g: np.ndarray, mode: str) -> list[np.ndarray]:
@@ -119,6 +122,18 @@ def component_masks(g: np.ndarray, mode: str) -> list[np.ndarray]:
     return [m for _, m in out]
 
 
+def rot(g: np.ndarray, k: int) -> np.ndarray:
+    """np.rot90(g, k) (anticlockwise quarter turns) by slicing: the same view, without its call overhead."""
+    k %= 4
+    if k == 0:
+        return g[:]
+    if k == 1:
+        return g[:, ::-1].T
+    if k == 2:
+        return g[::-1, ::-1]
+    return g.T[:, ::-1]
+
+
 def _ok(g: np.ndarray | None) -> np.ndarray | None:
     if g is None or g.ndim != 2 or g.shape[0] == 0 or g.shape[1] == 0:
         return None
@@ -132,11 +147,12 @@ def _ok(g: np.ndarray | None) -> np.ndarray | None:
 
 
 def _bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
+    rows = mask.any(axis=1)
+    if not rows.any():
         return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+    cols = mask.any(axis=0)  # first / last True by argmax (cheaper than flatnonzero on these tiny vectors)
+    return (int(rows.argmax()), int(cols.argmax()), rows.size - int(rows[::-1].argmax()),
+            cols.size - int(cols[::-1].argmax()))
 
 
 def crop_mask(g: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
@@ -266,8 +282,8 @@ def rot_4(g: np.ndarray) -> np.ndarray | None:
     """Four rotated copies in a 2x2 square (input top-left, clockwise)."""
     if g.shape[0] != g.shape[1]:
         return None
-    top = np.hstack([g, np.rot90(g, -1)])
-    bot = np.hstack([np.rot90(g, 1), np.rot90(g, 2)])
+    top = np.hstack([g, rot(g, -1)])
+    bot = np.hstack([rot(g, 1), rot(g, 2)])
     return _ok(np.vstack([top, bot]))
 
 
@@ -325,11 +341,14 @@ def fill_majority(g: np.ndarray) -> np.ndarray:
 
 def half(axis: int, which: int) -> Op:
     """One half of the grid (a middle line between odd halves is dropped)."""
-    split = _halves(axis)
 
-    def f(g: np.ndarray) -> np.ndarray | None:
-        ps = split(g)
-        return None if ps is None else ps[which].grid
+    def f(g: np.ndarray) -> np.ndarray | None:  # the grid of piece `which` of `_halves(axis)`, without the pieces
+        size = g.shape[axis]
+        step, gap = size // 2, size % 2  # an odd side drops its middle line
+        if step == 0:
+            return None
+        s = which * (step + gap)
+        return g[s : s + step] if axis == 0 else g[:, s : s + step]
 
     return f
 
@@ -382,14 +401,14 @@ def gravity(direction: int) -> Op:
     """Let non-background cells fall (0 down, 1 left, 2 up, 3 right) keeping their order."""
 
     def f(g: np.ndarray) -> np.ndarray:
-        r = np.rot90(g, direction)
+        r = rot(g, direction)
         out = np.zeros_like(r)
         for j in range(r.shape[1]):
             col = r[:, j]
             v = col[col != 0]
             if v.size:
                 out[r.shape[0] - v.size :, j] = v
-        return np.rot90(out, -direction).astype(np.int8)
+        return rot(out, -direction).astype(np.int8)
 
     return f
 
@@ -518,7 +537,7 @@ def symmetrise(kind: str) -> Op:
         if kind == "r":
             if g.shape[0] != g.shape[1]:
                 return None
-            imgs += [np.rot90(g, 1), np.rot90(g, 2), np.rot90(g, 3)]
+            imgs += [rot(g, 1), rot(g, 2), rot(g, 3)]
         for im in imgs:
             out = np.where(out == 0, im, out)
         return out.astype(np.int8)
@@ -570,7 +589,7 @@ def repair_symmetry(noise: int) -> Op:
                 o[src] = view
                 found = True
         if g.shape[0] == g.shape[1]:
-            for im in (g.T, np.rot90(g, 1), np.rot90(g, 2)):
+            for im in (g.T, rot(g, 1), rot(g, 2)):
                 ok = (g != noise) & (im != noise)
                 if ok.any() and (g[ok] == im[ok]).all():
                     fix = (out == noise) & (im != noise)
@@ -615,9 +634,9 @@ def _periods(n: int) -> list[int]:
 
 def unrepeat(g: np.ndarray) -> np.ndarray | None:
     """The smallest tile whose repetition gives the grid (None when the grid does not repeat)."""
-    h, w = g.shape
-    py = next(p for p in _periods(h) if h % p == 0 and np.array_equal(g, np.tile(g[:p], (h // p, 1))))
-    px = next(p for p in _periods(w) if w % p == 0 and np.array_equal(g, np.tile(g[:, :p], (1, w // p))))
+    h, w = g.shape  # a period p (dividing the side) repeats the grid iff the grid equals itself shifted by p
+    py = next(p for p in _periods(h) if h % p == 0 and np.array_equal(g[p:], g[: h - p]))
+    px = next(p for p in _periods(w) if w % p == 0 and np.array_equal(g[:, p:], g[:, : w - p]))
     if (py, px) == (h, w):
         return None
     return g[:py, :px]
@@ -693,7 +712,7 @@ def rays(direction: int) -> Op:
     """Every non-background cell shoots a ray of its colour to the border (0 down, 1 left, 2 up, 3 right)."""
 
     def f(g: np.ndarray) -> np.ndarray | None:
-        r = np.rot90(g, direction).copy()
+        r = rot(g, direction).copy()
         h = r.shape[0]
         ys, xs = np.nonzero(r)
         if ys.size == 0 or ys.size > 60:
@@ -703,7 +722,7 @@ def rays(direction: int) -> Op:
             stop = np.flatnonzero(col != 0)
             end = stop[0] if stop.size else col.size
             col[:end] = r[y, x]
-        return np.rot90(r, -direction).astype(np.int8)
+        return rot(r, -direction).astype(np.int8)
 
     return f
 
@@ -1100,13 +1119,14 @@ SELECTORS: list[Selector] = build_selectors()
 
 def _rigid() -> list[GridOp]:
     return [
-        GridOp("rot90", lambda g: np.rot90(g, -1), 1, "rotate it a quarter turn clockwise"),
-        GridOp("rot180", lambda g: np.rot90(g, 2), 1, "rotate it half a turn", True),
-        GridOp("rot270", lambda g: np.rot90(g, 1), 1, "rotate it a quarter turn anticlockwise"),
+        # views by slicing: the same arrays as np.rot90(g, -1 / 2 / 1) and np.rot90(g, 2).T, without its overhead
+        GridOp("rot90", lambda g: g.T[:, ::-1], 1, "rotate it a quarter turn clockwise"),
+        GridOp("rot180", lambda g: g[::-1, ::-1], 1, "rotate it half a turn", True),
+        GridOp("rot270", lambda g: g[:, ::-1].T, 1, "rotate it a quarter turn anticlockwise"),
         GridOp("flip_lr", lambda g: g[:, ::-1], 1, "mirror it left to right", True),
         GridOp("flip_ud", lambda g: g[::-1], 1, "mirror it top to bottom", True),
         GridOp("transpose", lambda g: g.T, 1, "transpose it"),
-        GridOp("antitranspose", lambda g: np.rot90(g, 2).T, 1, "transpose it along the other diagonal"),
+        GridOp("antitranspose", lambda g: g[::-1, ::-1].T, 1, "transpose it along the other diagonal"),
     ]
 
 

@@ -15,7 +15,9 @@ Breadth beyond one program and one fixed colour map:
 - splitters compose with per-piece transforms (`objmap`): every object / cell transformed in place;
 - when nothing explains the task, partial states that are right where they paint are overlaid greedily
   (`compose`, icecuber's composition), and failing that the cheapest program that explains every pair but one is
-  offered with that lower score.
+  offered with that lower score;
+- optionally (`CANVAS_FALLBACK`, off: measured +3 / -1 training tasks), programs that start on a canvas of the
+  predicted output size (`canvasops`) are searched in a reserved share of the budget when nothing plain was found.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synthloop.arc.dsl.canvasops import canvas_ops
 from synthloop.arc.dsl.colourroles import RoleMap, learn_role_map
 from synthloop.arc.dsl.compose import Composer, Part, overlay
 from synthloop.arc.dsl.countops import count_ops
@@ -43,7 +46,7 @@ from synthloop.arc.dsl.primitives import (
     task_info,
     task_ops,
 )
-from synthloop.arc.dsl.refine import Refinement, learn_refinement
+from synthloop.arc.dsl.refine import Refinement, RuleRefinement, learn_refinement
 
 Pair = tuple[np.ndarray, np.ndarray]
 ROLE_MAP_COST = 2  # a colour map by roles ranks below a fixed one (1)
@@ -53,6 +56,10 @@ NEAR_COST = 1  # a program that explains all pairs but one (it also ranks below 
 REFINE_POOL = 16  # the closest states kept for the local-rule refinement (`refine`) ...
 REFINE_MAX_ERROR = 0.25  # ... of those whose best colour map leaves at most this share of the cells wrong
 REFINE_RESERVE = 0.1  # share of the search's time kept for refining them, when something is kept
+CANVAS_FALLBACK = False  # run the canvas pass (`canvasops`) when the main search finds no plain program ...
+CANVAS_RESERVE = 0.1  # ... in this share of the budget, kept from the main search when the task has canvas ops
+MIN_MORE_STATES = 200  # with `max_states`: the least number of states searched for alternatives after a find ...
+MIN_MORE_STATES_ROLE = 400  # ... after a role-map find (the state-count twins of the 0.3 s / 0.6 s wall windows)
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ class Solution:
     role_map: RoleMap | None = None  # colours named by their role in each input, instead of colour_map
     parts: tuple[Part, ...] = ()  # a composed answer: these partial programs overlaid (steps is then empty)
     single_demo_entries: int = 0  # colour-map entries (a recolouring) that only one of 3+ demos uses
-    refinement: Refinement | None = None  # a local rule learned on top of the steps' state (instead of a colour map)
+    refinement: Refinement | RuleRefinement | None = None  # a local rule learned on top of the steps' state (instead of a colour map)
 
     @property
     def program(self) -> str:
@@ -158,6 +165,7 @@ class SearchStats:
     duplicates: int = 0
     timed_out: bool = False
     refine_tries: int = 0  # states offered to the local-rule refinement
+    canvas_passes: int = 0  # fallback passes over programs that start on a canvas (`canvasops`)
     track_nearest: bool = False  # set to record the nearest state (analysis; costs time)
     best_error: float = 1.0  # with track_nearest: the smallest share of wrong cells (after the best colour map) over
     best_program: str = ""  # the states of the target shapes, and the program of that nearest state
@@ -201,7 +209,8 @@ def _key(grids: Sequence[np.ndarray]) -> bytes:
     parts = []
     for g in grids:
         parts.append(bytes((g.shape[0], g.shape[1])))
-        parts.append(np.ascontiguousarray(g, dtype=np.int8).tobytes())
+        # tobytes() of a view is already the C-order copy; convert only grids that are not int8
+        parts.append(g.tobytes() if g.dtype == np.int8 else np.ascontiguousarray(g, dtype=np.int8).tobytes())
     return b"".join(parts)
 
 
@@ -230,10 +239,10 @@ def map_from_tables(tables: np.ndarray) -> dict[int, int] | None:
     return {int(a): int(b) for a, b in zip(src, dst, strict=True) if a != b}
 
 
-def _mapped_error(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> int:
-    """Wrong cells after the best single colour map over all pairs (each colour to its most common target)."""
-    codes = np.concatenate([(g.astype(np.int64) * 16 + o).ravel() for g, o in zip(grids, outputs, strict=True)])
-    table = np.bincount(codes, minlength=256).reshape(16, 16)
+def _error_from_counts(counts: np.ndarray) -> int:
+    """Wrong cells after the best single colour map over all pairs (each colour to its most common target), from
+    the per-pair (grid colour, output colour) counts (n_pairs, 16, 16)."""
+    table = counts.sum(axis=0)
     return int(table.sum() - table.max(axis=1).sum())
 
 
@@ -289,6 +298,8 @@ def search(
     cpu_deadline: float | None = None,
     compose: bool = True,
     refine: bool = True,
+    max_states: int | None = None,
+    canvas: bool | None = None,
 ) -> list[Solution]:
     """Uniform-cost search for programs that explain every training pair; returns them cheapest first.
 
@@ -296,8 +307,18 @@ def search(
     explains the task and `compose` is set, the partial states are combined (see `compose.Composer`). With `refine`,
     a few states of the output shapes that no colour map explains but that are close (`REFINE_MAX_ERROR`) are offered
     to a learned local rule (`refine.learn_refinement`).
+    `max_states` (tests, equivalence checks) stops after that many distinct states of this call instead of a clock:
+    the windows for alternatives after a find and the refinement reserve are then counted in states too, so the
+    result does not depend on the machine's speed.
+    `canvas` (default `CANVAS_FALLBACK`): when the task has canvas ops (`canvasops`: the output size predicted from the
+    demos, the grid placed / tiled / windowed on it), `CANVAS_RESERVE` of the budget is kept from the main search and,
+    if that found no plain program, spent on programs that start with a canvas op (a fallback: it never displaces
+    a plain program, and costs nothing on tasks without canvas ops).
     """
+    if max_states is not None and max_states < 1:
+        raise ValueError("max_states must be at least 1")
     stats = stats if stats is not None else SearchStats()
+    canvas = CANVAS_FALLBACK if canvas is None else canvas
     train_in = [np.asarray(i, dtype=np.int8) for i, _ in train]
     train_out = [np.asarray(o, dtype=np.int8) for _, o in train]
     tests = [np.asarray(t, dtype=np.int8) for t in test_inputs]
@@ -313,9 +334,12 @@ def search(
     best_cost: int | None = None
     started = time.monotonic()
     stop = [deadline]
+    state_stop = [max_states]  # with max_states: the state count at which to stop (lowered after a find)
+    n_states = [0]  # distinct states of this call (stats may be shared across calls)
     cpu_budget = 0.0 if cpu_deadline is None else cpu_deadline - time.process_time()
 
     n_cells = sum(o.size for o in train_out)
+    out_codes = [o.astype(np.intp).ravel() + 256 * k for k, o in enumerate(train_out)]  # pair k's codes: 256k + ...
     composer = Composer(train_out)
 
     def fixed_preds(node: _Node, cmap: dict[int, int]) -> list[np.ndarray | None] | None:
@@ -342,8 +366,12 @@ def search(
     def note_near(node: _Node, tables: np.ndarray) -> None:
         if len(train) < 3:
             return
-        for k in range(len(train)):
-            cmap = map_from_tables(np.delete(tables, k, axis=0))
+        # the union of the tables without pair k, for every k at once: a colour pair occurs in another pair
+        uses = tables.sum(axis=0, dtype=np.int16)
+        without = (uses[None] - tables) > 0
+        consistent = ~(without.sum(axis=2) > 1).any(axis=1)  # pair k left out, one target per colour
+        for k in np.flatnonzero(consistent).tolist():
+            cmap = map_from_tables(without[k][None])
             if cmap is None:
                 continue
             preds = fixed_preds(node, cmap)
@@ -356,23 +384,27 @@ def search(
         nonlocal best_cost
         if node.shapes != target_shapes:
             return
-        tables = colour_tables(node.grids, train_out)
-        cmap = None if tables is None else map_from_tables(tables)
+        # one count table per pair (same shapes here), for the colour maps and for the mapped error alike
+        counts = np.bincount(np.concatenate([g.astype(np.intp).ravel() * 16 + off
+                                             for g, off in zip(node.grids, out_codes, strict=True)]),
+                             minlength=256 * len(train_out)).reshape(len(train_out), 16, 16)
+        tables = counts > 0
+        cmap = map_from_tables(tables)
         preds = None if cmap is None else fixed_preds(node, cmap)
         rmap = None
-        if preds is None and tables is not None and (tables.sum(axis=2) <= 1).all():
+        if preds is None and (tables.sum(axis=2) <= 1).all():
             # every pair has its own colour map: name the colours by their role in each input
             rmap = learn_role_map(node.grids, train_in, train_out)
             if rmap is not None:
                 preds, cmap = role_preds(rmap, node), {}
         if preds is None:
-            if tables is not None and node.steps:
-                pool.offer(node, _mapped_error(node.grids, train_out), n_cells)
+            if node.steps:
+                pool.offer(node, _error_from_counts(counts), n_cells)
             composer.offer(node.grids, node.steps, node.cost)
-            if not near and tables is not None:
+            if not near:
                 note_near(node, tables)
             if cmap is None and stats.track_nearest:
-                err = _mapped_error(node.grids, train_out) / n_cells
+                err = _error_from_counts(counts) / n_cells
                 if err < stats.best_error:
                     stats.best_error, stats.best_program = err, " | ".join(s.name for s in node.steps) or "identity"
             return
@@ -391,50 +423,89 @@ def search(
         now = time.monotonic()
         if rmap is not None:  # less sure: keep looking for a plain program (at most twice as long again, >= 0.6 s)
             stop[0] = min(stop[0], now + max(0.6, 2 * (now - started)))
+            if state_stop[0] is not None:
+                state_stop[0] = min(state_stop[0], n_states[0] + max(MIN_MORE_STATES_ROLE, 2 * n_states[0]))
             return
         if best_cost is None:  # found: look for alternatives for at most as long again (>= 0.3 s)
             stop[0] = min(stop[0], now + max(0.3, now - started))
+            if state_stop[0] is not None:
+                state_stop[0] = min(state_stop[0], n_states[0] + max(MIN_MORE_STATES, n_states[0]))
         best_cost = cost if best_cost is None else min(best_cost, cost)
 
     consider(root)
     costs = [s.cost for s in steps]
+    keeps = [s.keeps_shape for s in steps]
     n_steps = len(steps)
-    heap: list[tuple[int, int, _Node, int]] = [(costs[0], next(tie), root, 0)]
-    pops = 0
-    while heap:
-        pops += 1  # the clocks are system calls (slow in a sandbox): read them every CLOCK_EVERY pops
-        if pops % CLOCK_EVERY == 0 and (time.monotonic() > stop[0] - pool.reserve(deadline - started) or (
-                cpu_deadline is not None and time.process_time() > cpu_deadline - pool.reserve(cpu_budget))):
-            stats.timed_out = stop[0] == deadline
-            break
-        cost, _, parent, idx = heapq.heappop(heap)
-        if len(solutions) >= 2 * max_solutions or (
-                best_cost is not None and (len(solutions) >= max_solutions or cost > best_cost + 2)):
-            break
-        if idx + 1 < n_steps:  # the parent's next child, in cost order (lazy expansion)
-            heapq.heappush(heap, (parent.cost + costs[idx + 1], next(tie), parent, idx + 1))
-        step = steps[idx]
-        depth = len(parent.steps) + 1
-        last = depth == max_depth
-        if last and step.keeps_shape and parent.shapes != target_shapes:
-            continue
-        stats.evaluated += 1
-        grids = _apply_all(parent, step)
-        if grids is None:
-            continue
-        shapes = tuple(g.shape for g in grids)
-        if last and shapes != target_shapes:
-            continue
+    last_depth = max_depth - 1  # a parent with this many steps makes last-level children
+
+    def expand(heap: list[tuple[int, int, _Node, int]], keep: float,
+               window: tuple[float, float | None, int | None] | None = None) -> None:
+        """Pop, evaluate and push states until the heap runs dry, enough is found, or the clock (less the refine
+        reserve and a `keep` share of the budget) or the state limit says stop. `window`: (wall, cpu, state count)
+        ends that the pass may run to even past those stops (the canvas pass keeps its share that way)."""
+        pops = 0
+        while heap:
+            pops += 1  # the clocks are system calls (slow in a sandbox): read them every CLOCK_EVERY pops
+            if pops % CLOCK_EVERY == 0 and (
+                    time.monotonic() > stop[0] - pool.reserve(deadline - started) - keep * (deadline - started) or (
+                    cpu_deadline is not None
+                    and time.process_time() > cpu_deadline - pool.reserve(cpu_budget) - keep * cpu_budget)) and (
+                    window is None or time.monotonic() > window[0] or (
+                        window[1] is not None and time.process_time() > window[1])):
+                stats.timed_out = stop[0] == deadline
+                break
+            if state_stop[0] is not None and n_states[0] >= state_stop[0] - (
+                    int(REFINE_RESERVE * max_states) if pool.reserve(1.0) else 0) - int(  # type: ignore[operator]
+                    keep * max_states) and (window is None or n_states[0] >= window[2]):  # type: ignore[operator]
+                break
+            cost, _, parent, idx = heapq.heappop(heap)
+            if len(solutions) >= 2 * max_solutions or (
+                    best_cost is not None and (len(solutions) >= max_solutions or cost > best_cost + 2)):
+                break
+            if idx + 1 < n_steps:  # the parent's next child, in cost order (lazy expansion)
+                heapq.heappush(heap, (parent.cost + costs[idx + 1], next(tie), parent, idx + 1))
+            last = len(parent.steps) == last_depth
+            if last and keeps[idx] and parent.shapes != target_shapes:
+                continue
+            step = steps[idx]
+            stats.evaluated += 1
+            # a last-level state counts only in the target shapes: stop applying at the first grid of another shape
+            grids = _apply_all(parent, step, target_shapes if last else None)
+            if grids is None:
+                continue
+            if (node := add_state(grids, parent.steps + (step,), cost)) is not None and not last:
+                heapq.heappush(heap, (cost + costs[0], next(tie), node, 0))
+
+    def add_state(grids: tuple[np.ndarray, ...], program: tuple[Step, ...], cost: int) -> _Node | None:
+        """The new state (considered as an answer), or None when it was seen before."""
         k = _key(grids)
         if k in seen:
             stats.duplicates += 1
-            continue
+            return None
         seen.add(k)
         stats.states += 1
-        node = _Node(grids, parent.steps + (step,), cost, shapes)
+        n_states[0] += 1
+        node = _Node(grids, program, cost, tuple(g.shape for g in grids))
         consider(node)
-        if not last:
-            heapq.heappush(heap, (cost + costs[0], next(tie), node, 0))
+        return node
+
+    canvas_steps = [Step(op=op) for op in canvas_ops(train_in, train_out)] if canvas else []
+    expand([(costs[0], next(tie), root, 0)], CANVAS_RESERVE if canvas_steps else 0.0)
+    if canvas_steps and not any(sol.plain for sol in solutions):
+        # fallback: programs that start on a canvas of the predicted output size, in the time kept for them (it
+        # ends at its own clock: the refinement reserve may appear only now, when canvas states reach the pool)
+        stats.canvas_passes += 1
+        window = (min(stop[0], time.monotonic() + CANVAS_RESERVE * (deadline - started)),
+                  None if cpu_deadline is None else min(cpu_deadline, time.process_time() + CANVAS_RESERVE * cpu_budget),
+                  None if state_stop[0] is None else min(state_stop[0], n_states[0] + int(CANVAS_RESERVE * max_states)))
+        heap = []
+        for step in canvas_steps:
+            stats.evaluated += 1
+            grids = _apply_all(root, step)
+            if grids is not None and (node := add_state(grids, (step,), step.cost)) is not None and max_depth > 1:
+                heap.append((node.cost + costs[0], next(tie), node, 0))
+        heapq.heapify(heap)
+        expand(heap, 0.0, window)
     if not any(sol.plain for sol in solutions):
         solutions.extend(_refined(pool, train_out, tests, len(train), seen_preds, stats, deadline, cpu_deadline))
     if not solutions and compose:
@@ -454,7 +525,8 @@ def _refined(pool: RefinePool, train_out: Sequence[np.ndarray], tests: Sequence[
             stats.timed_out = True
             break
         stats.refine_tries += 1
-        found = learn_refinement(node.grids, train_out, lambda n=node: [_run_program(n.steps, t) for t in tests])
+        found = learn_refinement(node.grids, train_out, lambda n=node: [_run_program(n.steps, t) for t in tests],
+                                 cpu_deadline=cpu_deadline)
         if found is None:
             continue
         ref, preds = found
@@ -481,13 +553,17 @@ def _composed(composer: Composer, tests: Sequence[np.ndarray], n_train: int) -> 
     return [Solution((), {}, preds, cost, train_correct=n_train, train_total=n_train, parts=tuple(parts))]
 
 
-def _apply_all(parent: _Node, step: Step) -> tuple[np.ndarray, ...] | None:
+def _apply_all(parent: _Node, step: Step, need: tuple[tuple[int, int], ...] | None = None
+               ) -> tuple[np.ndarray, ...] | None:
+    """The step applied to every grid of the state; None when it fails on one, or (with `need`) when a result's
+    shape differs from the needed one."""
     out = []
     try:
         if step.op is not None:
-            for g in parent.grids:
-                r = step.op.fn(g)
-                if r is None:
+            fn = step.op.fn
+            for i, g in enumerate(parent.grids):
+                r = fn(g)
+                if r is None or (need is not None and r.shape != need[i]):
                     return None
                 out.append(r)
         else:
@@ -505,9 +581,9 @@ def _apply_all(parent: _Node, step: Step) -> tuple[np.ndarray, ...] | None:
             parts = parent.split_cache[name]
             if parts is None:
                 return None
-            for p in parts:
+            for i, p in enumerate(parts):
                 r = sel.fn(p)  # type: ignore[union-attr]
-                if r is None:
+                if r is None or (need is not None and r.shape != need[i]):
                     return None
                 out.append(r)
     except Exception:  # a primitive that fails on an input simply does not apply
@@ -563,6 +639,7 @@ def solve_task(
     max_depth: int = 3,
     stats: SearchStats | None = None,
     cpu_limit_s: float | None = None,
+    max_states: int | None = None,
 ) -> list[Solution]:
     """Search in the task's own colours, then (while nothing is found and time is left) in colour-normalised frames.
 
@@ -570,6 +647,7 @@ def solve_task(
     frequency" when the inputs do not all use the same colours. Each pair is recoloured by a permutation computed from
     its input; predictions are mapped back with the test input's inverse permutation.
     `cpu_limit_s` bounds the CPU seconds of this process spent here (on top of the wall-clock deadline).
+    `max_states` bounds each frame's search by its number of distinct states (see `search`).
     """
     train = [(np.asarray(i, np.int8), np.asarray(o, np.int8)) for i, o in train]
     tests = [np.asarray(t, np.int8) for t in test_inputs]
@@ -589,7 +667,8 @@ def solve_task(
         wall_end = now + (deadline - now) * share
         cpu_end = None if cpu_limit_s is None else cpu + (cpu0 + cpu_limit_s - cpu) * share
         if not frame:
-            sols += search(train, tests, wall_end, max_depth=max_depth, stats=stats, cpu_deadline=cpu_end)
+            sols += search(train, tests, wall_end, max_depth=max_depth, stats=stats, cpu_deadline=cpu_end,
+                           max_states=max_states)
             continue
         perm = FRAMES[frame]
         ptrain = []
@@ -598,7 +677,7 @@ def solve_task(
             ptrain.append((p[i], p[o]))
         tperms = [perm(t) for t in tests]
         found = search(ptrain, [p[t] for p, t in zip(tperms, tests, strict=True)], wall_end, max_depth=max_depth,
-                       stats=stats, cpu_deadline=cpu_end)
+                       stats=stats, cpu_deadline=cpu_end, max_states=max_states)
         for s in found:
             s.predictions = [None if q is None else inverse_perm(p)[q] for q, p in zip(s.predictions, tperms, strict=True)]
             s.frame = frame
