@@ -10,7 +10,7 @@ import pytest
 from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl.refine import REFINE_COST, RuleRefinement, learn_refinement
 from synthloop.arc.dsl.search import REFINE_MAX_ERROR, REFINE_RESERVE, RefinePool, SearchStats, search
-from synthloop.arc.symbolic import SymbolicSolver
+from synthloop.arc.symbolic import solution_to_candidate
 
 
 def _g(rows: list[str]) -> np.ndarray:
@@ -123,13 +123,14 @@ def test_refine_pool_keeps_the_closest_cheapest_states() -> None:
 
 def test_solver_candidate_of_a_refined_state_is_described() -> None:
     task = load_tasks("arcagi", "training", ids=["3618c87e"])[0]
-    cands = SymbolicSolver(time_limit_s=20.0, use_specialists=False, cpu_limit_s=3.0).solve(
-        task, time.monotonic() + 20.0)
-    refined = [c for c in cands if "local_rule(" in c.program]
-    assert refined and refined[0].solves_train
-    text = refined[0].description
-    assert text.startswith("Take the input grid") and "table over its" in text
-    assert all(np.array_equal(p, o) for p, (_, o) in zip(refined[0].predictions, task.test, strict=True))
+    # a state budget, not a clock: which refinement is reached first must not depend on the machine's load
+    sols = search(task.train, task.test_inputs, time.monotonic() + 60, max_states=1500)
+    refined = [s for s in sols if s.refinement is not None]
+    assert refined and refined[0].train_correct == refined[0].train_total == len(task.train)
+    cand = solution_to_candidate(refined[0])
+    assert cand.description.startswith("Take the input grid") and "learned from the examples" in cand.description
+    assert refined[0].refinement.name in cand.program
+    assert all(np.array_equal(p, o) for p, (_, o) in zip(cand.predictions, task.test, strict=True))
 
 
 # ------------------------------------------------------------------------------- rule-list refinement of a state
@@ -178,7 +179,8 @@ def test_rule_list_declines_without_a_test_state_or_with_too_many_changes() -> N
 def test_search_solves_real_tasks_with_a_rule_refined_state() -> None:
     for task_id in ("7e0986d6", "97999447"):
         task = load_tasks("arcagi", "training", ids=[task_id])[0]
-        sols = search(task.train, task.test_inputs, time.monotonic() + 20, cpu_deadline=time.process_time() + 3.0)
+        # a state budget, not a clock: the same states on a loaded machine (CI runs the suite beside other work)
+        sols = search(task.train, task.test_inputs, time.monotonic() + 60, max_states=1500)
         ruled = [s for s in sols if isinstance(s.refinement, RuleRefinement)]
         assert ruled and _solved(task, ruled[0]), [s.program for s in sols]
         assert ruled[0].steps and " | rules(if " in ruled[0].program
