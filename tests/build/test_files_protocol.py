@@ -446,3 +446,19 @@ def test_fix_rounds_without_progress_end_the_instruction_and_earned_rounds_are_c
         res = agent.run()
         assert res.status == "failed" and len(model.calls) == calls
         assert res.reason == f"checks still failing after {calls - 1} fix round(s)"
+
+
+def test_an_owned_file_of_stubs_is_to_be_implemented_not_appended_to(open_tmp, sandbox):
+    """HumanEval's solution.py starts as a signature + docstring: offered APPEND, the 1.5B model copied the stub."""
+    store = DiskFileStore(open_tmp / "ws")
+    stub = 'def add(a, b):\n    """Return a + b."""\n'
+    store.write("calc.py", stub)
+    store.write("tests/test_calc.py", TEST)
+    model = RecordingModel([files(calc_py=FIXED)])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events, owned=("calc.py", "tests/test_calc.py"))
+    assert agent.run().status == "done" and store.read("calc.py") == FIXED
+    first = model.calls[0]["messages"][1]["content"]
+    assert "calc.py already exists with functions that have only a signature and a docstring" in first
+    assert "tests/test_calc.py already exists: to add new code to it, write a line `APPEND: <path>`" in first
+    assert "calc.py already exists: to add" not in first.replace("tests/test_calc.py already exists: to add", "")

@@ -39,7 +39,10 @@ class FilesSubagent(Subagent):
             return messages
         messages[1]["content"] += "\n" + prompts.render("files_start", owned=", ".join(b.owned) or "its files")
         existing = [p for p in b.owned if self.tools.store.exists(p)]
-        if existing:  # a small model copies a file it is shown: offer to write only what is new
+        stubbed = [p for p in existing if p.endswith(".py") and empty_functions(self.tools.store.read(p))]
+        if stubbed:  # signatures to implement: the whole file, not an APPEND after the stubs (a copied stub)
+            messages[1]["content"] += prompts.render("files_start_stubbed", stubbed=", ".join(stubbed))
+        if existing := [p for p in existing if p not in stubbed]:  # a small model copies a file it is shown: APPEND
             messages[1]["content"] += prompts.render("files_start_existing", existing=", ".join(existing))
         return messages
 
