@@ -449,7 +449,8 @@ def test_fix_rounds_without_progress_end_the_instruction_and_earned_rounds_are_c
 
 
 def test_an_owned_file_of_stubs_is_to_be_implemented_not_appended_to(open_tmp, sandbox):
-    """HumanEval's solution.py starts as a signature + docstring: offered APPEND, the 1.5B model copied the stub."""
+    """A file whose functions are only signatures + docstrings (stubs a user or an earlier step left) is asked to be
+    written whole with the bodies implemented; APPEND after the stubs would only duplicate them."""
     store = DiskFileStore(open_tmp / "ws")
     stub = 'def add(a, b):\n    """Return a + b."""\n'
     store.write("calc.py", stub)
