@@ -97,12 +97,15 @@ def suspects(report: CheckReport, own_tests: Iterable[str], read: Callable[[str]
             or report.install_error or not report.failures or report.passed == 0):
         return []
     found: dict[tuple[str, str], Suspect] = {}
+    texts: dict[str, str] = {}  # each test file read once
     for nodeid, message in report.failures:
         path, _, rest = nodeid.partition("::")
         name = rest.split("[", 1)[0]
         if path not in own or "::" in name or not _EXPECTATION.search(message):
             return []
-        source = function_source(read(path), name)
+        if path not in texts:
+            texts[path] = read(path)
+        source = function_source(texts[path], name)
         if source is None:
             return []
         found.setdefault((path, name), Suspect(path, name, source, condense(message, 900)))

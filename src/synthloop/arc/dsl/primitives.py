@@ -343,10 +343,10 @@ def half(axis: int, which: int) -> Op:
     """One half of the grid (a middle line between odd halves is dropped)."""
 
     def f(g: np.ndarray) -> np.ndarray | None:  # the grid of piece `which` of `_halves(axis)`, without the pieces
-        size = g.shape[axis]
-        step, gap = size // 2, size % 2  # an odd side drops its middle line
-        if step == 0:
+        span = _piece_span(g.shape[axis], 2)
+        if span is None:
             return None
+        step, gap = span
         s = which * (step + gap)
         return g[s : s + step] if axis == 0 else g[:, s : s + step]
 
@@ -831,17 +831,24 @@ def _cells(g: np.ndarray) -> list[Piece] | None:
     return pieces if 2 <= len(pieces) <= 30 else None
 
 
+def _piece_span(size: int, n: int) -> tuple[int, int] | None:
+    """(piece length, gap) of n equal pieces along a side of `size`, separated by one-line gaps when the side does
+    not divide evenly; None when neither fits."""
+    if size % n == 0:
+        step, gap = size // n, 0
+    elif (size - (n - 1)) % n == 0:
+        step, gap = (size - (n - 1)) // n, 1
+    else:
+        return None
+    return None if step == 0 else (step, gap)
+
+
 def _halves(axis: int, n: int = 2) -> Callable[[np.ndarray], list[Piece] | None]:
     def f(g: np.ndarray) -> list[Piece] | None:
-        size = g.shape[axis]
-        if size % n == 0:
-            step, gap = size // n, 0
-        elif (size - (n - 1)) % n == 0:
-            step, gap = (size - (n - 1)) // n, 1
-        else:
+        span = _piece_span(g.shape[axis], n)
+        if span is None:
             return None
-        if step == 0:
-            return None
+        step, gap = span
         out = []
         for i in range(n):
             s = i * (step + gap)
@@ -1119,14 +1126,14 @@ SELECTORS: list[Selector] = build_selectors()
 
 def _rigid() -> list[GridOp]:
     return [
-        # views by slicing: the same arrays as np.rot90(g, -1 / 2 / 1) and np.rot90(g, 2).T, without its overhead
-        GridOp("rot90", lambda g: g.T[:, ::-1], 1, "rotate it a quarter turn clockwise"),
-        GridOp("rot180", lambda g: g[::-1, ::-1], 1, "rotate it half a turn", True),
-        GridOp("rot270", lambda g: g[:, ::-1].T, 1, "rotate it a quarter turn anticlockwise"),
+        # views by slicing (`rot`): the same arrays as np.rot90, without its overhead
+        GridOp("rot90", lambda g: rot(g, -1), 1, "rotate it a quarter turn clockwise"),
+        GridOp("rot180", lambda g: rot(g, 2), 1, "rotate it half a turn", True),
+        GridOp("rot270", lambda g: rot(g, 1), 1, "rotate it a quarter turn anticlockwise"),
         GridOp("flip_lr", lambda g: g[:, ::-1], 1, "mirror it left to right", True),
         GridOp("flip_ud", lambda g: g[::-1], 1, "mirror it top to bottom", True),
         GridOp("transpose", lambda g: g.T, 1, "transpose it"),
-        GridOp("antitranspose", lambda g: g[::-1, ::-1].T, 1, "transpose it along the other diagonal"),
+        GridOp("antitranspose", lambda g: rot(g, 2).T, 1, "transpose it along the other diagonal"),
     ]
 
 

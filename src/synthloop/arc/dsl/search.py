@@ -60,6 +60,7 @@ CANVAS_FALLBACK = False  # run the canvas pass (`canvasops`) when the main searc
 CANVAS_RESERVE = 0.1  # ... in this share of the budget, kept from the main search when the task has canvas ops
 MIN_MORE_STATES = 200  # with `max_states`: the least number of states searched for alternatives after a find ...
 MIN_MORE_STATES_ROLE = 400  # ... after a role-map find (the state-count twins of the 0.3 s / 0.6 s wall windows)
+_Window = tuple[float, float | None, int | None]  # a pass's own (wall, CPU, state count) ends
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ class Solution:
     role_map: RoleMap | None = None  # colours named by their role in each input, instead of colour_map
     parts: tuple[Part, ...] = ()  # a composed answer: these partial programs overlaid (steps is then empty)
     single_demo_entries: int = 0  # colour-map entries (a recolouring) that only one of 3+ demos uses
-    refinement: Refinement | RuleRefinement | None = None  # a local rule learned on top of the steps' state (instead of a colour map)
+    # a local rule learned on top of the steps' state (instead of a colour map)
+    refinement: Refinement | RuleRefinement | None = None
 
     @property
     def program(self) -> str:
@@ -438,25 +440,35 @@ def search(
     n_steps = len(steps)
     last_depth = max_depth - 1  # a parent with this many steps makes last-level children
 
+    def clocks_say_stop(keep: float, window: _Window | None) -> bool:
+        """The wall or CPU clock is past its stop less the refine reserve and a `keep` share of the budget, and
+        past the window's end (if any)."""
+        span, now = deadline - started, time.monotonic()
+        past = now > stop[0] - pool.reserve(span) - keep * span or (
+            cpu_deadline is not None and time.process_time() > cpu_deadline - pool.reserve(cpu_budget) - keep * cpu_budget)
+        return past and (window is None or now > window[0] or (window[1] is not None and time.process_time() > window[1]))
+
+    def states_say_stop(keep: float, window: _Window | None) -> bool:
+        """With max_states: the state count is at its stop less the refine reserve and a `keep` share, and at the
+        window's end (if any)."""
+        if state_stop[0] is None or max_states is None:
+            return False
+        reserve = int(REFINE_RESERVE * max_states) if pool.reserve(1.0) else 0
+        return (n_states[0] >= state_stop[0] - reserve - int(keep * max_states)
+                and (window is None or n_states[0] >= (window[2] or 0)))
+
     def expand(heap: list[tuple[int, int, _Node, int]], keep: float,
-               window: tuple[float, float | None, int | None] | None = None) -> None:
+               window: _Window | None = None) -> None:
         """Pop, evaluate and push states until the heap runs dry, enough is found, or the clock (less the refine
         reserve and a `keep` share of the budget) or the state limit says stop. `window`: (wall, cpu, state count)
         ends that the pass may run to even past those stops (the canvas pass keeps its share that way)."""
         pops = 0
         while heap:
             pops += 1  # the clocks are system calls (slow in a sandbox): read them every CLOCK_EVERY pops
-            if pops % CLOCK_EVERY == 0 and (
-                    time.monotonic() > stop[0] - pool.reserve(deadline - started) - keep * (deadline - started) or (
-                    cpu_deadline is not None
-                    and time.process_time() > cpu_deadline - pool.reserve(cpu_budget) - keep * cpu_budget)) and (
-                    window is None or time.monotonic() > window[0] or (
-                        window[1] is not None and time.process_time() > window[1])):
+            if pops % CLOCK_EVERY == 0 and clocks_say_stop(keep, window):
                 stats.timed_out = stop[0] == deadline
                 break
-            if state_stop[0] is not None and n_states[0] >= state_stop[0] - (
-                    int(REFINE_RESERVE * max_states) if pool.reserve(1.0) else 0) - int(  # type: ignore[operator]
-                    keep * max_states) and (window is None or n_states[0] >= window[2]):  # type: ignore[operator]
+            if states_say_stop(keep, window):
                 break
             cost, _, parent, idx = heapq.heappop(heap)
             if len(solutions) >= 2 * max_solutions or (
