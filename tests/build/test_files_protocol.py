@@ -231,13 +231,15 @@ def test_a_copied_signature_without_a_body_is_sent_back_once_before_any_check(op
     assert model.temperatures[1] == model.temperatures[0]
     assert [k for k, _ in events].count("checks") == 1 and ("stubs_refused", {"path": "calc.py",
                                                                                "functions": "add()"}) in events
-    # asked once only: a second stub goes to the checks like any other code
+    # asked once only: the same stub again is a loop, answered by a fresh request for the function (test_rewrite.py)
     store2 = DiskFileStore(open_tmp / "ws2")
     model2 = RecordingModel([files(calc_py=stub, tests__test_calc_py=TEST), files(calc_py=stub + "\n"),
-                             files(calc_py=FIXED)])
+                             "```python\n" + FIXED + "```"])
     events2: list = []
     agent2, _ = _agent(model2, store2, sandbox, events2)
-    assert agent2.run().status == "done" and [k for k, _ in events2].count("checks") == 2
+    assert agent2.run().status == "done" and [k for k, _ in events2].count("stubs_refused") == 1
+    assert ("function_rewritten", {"path": "calc.py", "function": "add"}) in events2
+    assert len(model2.calls[2]["messages"]) == 1 and store2.read("calc.py") == FIXED
 
 
 def test_lint_feedback_explains_the_common_findings(open_tmp):

@@ -23,6 +23,7 @@ from ...memory.runstore import Run, RunStore, atomic_write
 from . import prompts
 from .best_effort import best_effort_store
 from .checks import lines_of_code, lint
+from .file_blocks import extract_code
 from .progress import Observer, quiet
 
 TASKS_DIR = Path(__file__).resolve().parent / "eval_tasks"
@@ -51,12 +52,6 @@ def load_design_tasks(names: list[str] | None = None) -> list[DesignTask]:
         out.append(DesignTask(n, (d / "task.md").read_text(), json.loads((d / "features.json").read_text()),
                               d / "hidden_tests"))
     return out
-
-
-def extract_code(text: str) -> str:
-    """The first ```python block (or any fenced block), else the whole reply."""
-    m = re.search(r"```(?:python|py)?\s*\n(.*?)```", text or "", re.S)
-    return (m.group(1) if m else text or "").strip() + "\n"
 
 
 def humaneval_program(problem: dict[str, Any], code: str) -> str:

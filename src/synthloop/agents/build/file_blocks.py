@@ -147,3 +147,9 @@ def salvage_python(partial: str, min_lines: int = 3) -> str | None:
             continue
         return text
     return None
+
+
+def extract_code(text: str) -> str:
+    """The first ```python block (or any fenced block) of a reply, else the whole reply."""
+    m = re.search(r"```(?:python|py)?\s*\n(.*?)```", text or "", re.S)
+    return (m.group(1) if m else text or "").strip() + "\n"

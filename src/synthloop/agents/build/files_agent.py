@@ -8,12 +8,14 @@ stays bounded without summaries and the model never has to copy text exactly (no
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from ..model import Message
 from . import prompts
 from .checks import is_test_file
 from .file_blocks import FileReply, parse_file_reply, salvage_python, with_appends
+from .rewrite import function_specs, rewrite_function
 from .subagent import MAX_HINTS, Subagent, SubagentResult
 from .tools import empty_functions
 
@@ -25,6 +27,7 @@ class FilesSubagent(Subagent):
         kwargs["protocol"] = "json"  # no native tool specs are sent
         super().__init__(*args, **kwargs)
         self.asked: list[str] = []  # files the model asked to see (READ)
+        self.rewritten: set[tuple[str, str]] = set()  # (path, function) rewritten from its docstring
 
     def _system(self) -> str:
         return prompts.render("files_system")
@@ -79,10 +82,13 @@ class FilesSubagent(Subagent):
             if key in seen or not changed:
                 res.hints += 1
                 self.emit("loop_detected", action="same_files", count=2, hint=res.hints)
-                lines.append("Your reply repeated files you had already written: nothing changed. Think about why "
-                             "the checks fail and try a different approach.")
-                temperature = min(1.0, temperature + 0.3)
-                if res.hints > MAX_HINTS:
+                if rewritten := self._rewrite_stuck(res.feedback):  # a different approach: fresh requests
+                    lines.append(rewritten)
+                else:
+                    lines.append("Your reply repeated files you had already written: nothing changed. Think about "
+                                 "why the checks fail and try a different approach.")
+                    temperature = min(1.0, temperature + 0.3)
+                if not rewritten and res.hints > MAX_HINTS:
                     res.reason = "stuck: the same files were written again despite hints"
                     return res
             seen.add(key)
@@ -142,6 +148,31 @@ class FilesSubagent(Subagent):
                 if empty:
                     return path, ", ".join(f"{n}()" for n in empty[:6])
         return None
+
+    def _rewrite_stuck(self, feedback: str) -> str:
+        """When the model resubmits the same files: rewrite, each by a fresh request showing only its docstring,
+        the owned functions that are stubs or named in the failing checks (at most 3, each once per instruction).
+        Returns the note for the model ('' when nothing was rewritten)."""
+        done: list[str] = []
+        for path in self.brief.owned:
+            if not path.endswith(".py") or is_test_file(path) or not self.tools.store.exists(path):
+                continue
+            text = self.tools.store.read(path)
+            specs, stubs = function_specs(text), set(empty_functions(text))
+            names = [n for n in specs if (n in stubs or re.search(rf"\b{re.escape(n)}\b", feedback))
+                     and (path, n) not in self.rewritten][:3 - len(done)]
+            for name in names:
+                self.rewritten.add((path, name))
+                new = rewrite_function(self.model, text, name, self.max_tokens)
+                if new is None or new == text or self.tools.execute("write_file", {"path": path, "content": new}) \
+                        .startswith("ERROR"):
+                    continue
+                text = new
+                done.append(f"{name}() in {path}")
+                self.emit("function_rewritten", path=path, function=name)
+        if not done:
+            return ""
+        return prompts.render("files_rewritten", functions=", ".join(done))
 
     def _gap_prompt(self, kind: str, names: list[str]) -> str:
         """The refusal for missing named work, pointing at the owned file where APPEND adds it."""
