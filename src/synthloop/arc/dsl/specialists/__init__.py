@@ -28,6 +28,7 @@ from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
 from synthloop.arc.dsl.specialists.cropbox import crop_box
 from synthloop.arc.dsl.specialists.cropcount import crop_by_colour_count
 from synthloop.arc.dsl.specialists.cropmarked import crop_marked_object
+from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
 from synthloop.arc.dsl.specialists.denoise import majority_fill
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
@@ -49,6 +50,7 @@ from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
 from synthloop.arc.dsl.specialists.objrecolour import object_halo, object_recolour, recolour_by_key
 from synthloop.arc.dsl.specialists.objsymmetry import complete_symmetry
+from synthloop.arc.dsl.specialists.panelkey import panel_key
 from synthloop.arc.dsl.specialists.panelsummary import panel_summary
 from synthloop.arc.dsl.specialists.paneltransforms import panel_transforms
 from synthloop.arc.dsl.specialists.paste import paste_template
@@ -58,10 +60,12 @@ from synthloop.arc.dsl.specialists.pull import pull_to_anchor
 from synthloop.arc.dsl.specialists.rays import colour_lines, rays_to_target, step_toward
 from synthloop.arc.dsl.specialists.regionfill import region_recolour
 from synthloop.arc.dsl.specialists.regions import fill_touching
+from synthloop.arc.dsl.specialists.rings import recolour_rings
 from synthloop.arc.dsl.specialists.roles import role_recolour
 from synthloop.arc.dsl.specialists.runextend import repeat_runs_along_lines
 from synthloop.arc.dsl.specialists.selfshift import shift_objects_by_size
 from synthloop.arc.dsl.specialists.shapeswap import swap_shapes
+from synthloop.arc.dsl.specialists.stampkey import stamp_key
 from synthloop.arc.dsl.specialists.stamps import object_stamps
 from synthloop.arc.dsl.specialists.stripes import stripes
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
@@ -77,9 +81,11 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     select_cell,
     cell_summary,
     cell_rules,
+    panel_key,
     fill_regular,
     symmetrize,
     complete_symmetry,
+    recolour_rings,
     panel_transforms,
     repeat_runs_along_lines,
     extend_pattern,
@@ -116,6 +122,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     colour_lines,
     elbow_path,
     paint_clear_lines,
+    mend_dashed_lines,
     lines_through_centres,
     bouncing_rays,
     stripes,
@@ -132,6 +139,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     fill_bboxes,
     object_stamps,
     paste_template,
+    stamp_key,
     fill_touching,
     region_recolour,
     template_fill,
