@@ -65,16 +65,21 @@ def _holding(colour: int) -> Selector:
     return select
 
 
+def _key_panel(g: np.ndarray, select: Selector) -> tuple[int, Panels, np.ndarray] | None:
+    """(panel background, panels, the key panel's cells) when the grid is a panel grid with a selected key."""
+    part = _panels(g)
+    if part is None:
+        return None
+    _, bg, panels = part
+    key = select(g, panels, bg)
+    return None if key is None else (bg, panels, g[panels[key[0]][key[1]]])
+
+
 def _blow_up(select: Selector) -> GridFn:
     def fn(g: np.ndarray) -> np.ndarray | None:
-        part = _panels(g)
-        if part is None:
+        if (found := _key_panel(g, select)) is None:
             return None
-        _, bg, panels = part
-        key = select(g, panels, bg)
-        if key is None:
-            return None
-        kp = g[panels[key[0]][key[1]]]
+        _, panels, kp = found
         out = g.copy()
         for i, row in enumerate(panels):
             for j, s in enumerate(row):
@@ -86,14 +91,9 @@ def _blow_up(select: Selector) -> GridFn:
 
 def _place_at_marker(select: Selector, marker: int) -> GridFn:
     def fn(g: np.ndarray) -> np.ndarray | None:
-        part = _panels(g)
-        if part is None:
+        if (found := _key_panel(g, select)) is None:
             return None
-        _, bg, panels = part
-        key = select(g, panels, bg)
-        if key is None:
-            return None
-        kp = g[panels[key[0]][key[1]]]
+        bg, panels, kp = found
         at = np.argwhere(kp == marker)
         if len(at) != 1:
             return None
