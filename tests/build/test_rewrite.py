@@ -78,6 +78,7 @@ def test_a_rewrite_is_tried_once_per_function_then_the_hints_end_the_instruction
     after = model.calls[3]["messages"][1]["content"]
     assert "depths() in calc.py were rewritten" in after and "return [0]" in after
     assert model.remaining == 0
+    assert "return [0]" in store.read("calc.py")  # the old files sent again were not written over the rewrite
 
 
 def test_no_rewrite_when_the_request_gives_nothing_usable(open_tmp, sandbox):

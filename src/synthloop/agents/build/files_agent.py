@@ -77,8 +77,9 @@ class FilesSubagent(Subagent):
                 result = (self._truncated(reply) if choice.finish_reason == "length" or reply.truncated is not None
                           else prompts.render("files_format"))
                 continue
-            key = hashlib.sha256(repr(sorted(reply.files.items())).encode()).hexdigest()
-            lines, changed = self._write(reply)
+            key = hashlib.sha256(repr((sorted(reply.files.items()), reply.reason)).encode()).hexdigest()
+            # a reply sent before is not written again: it would undo what changed since (e.g. a rewrite)
+            lines, changed = ([], False) if key in seen else self._write(reply)
             if key in seen or not changed:
                 res.hints += 1
                 self.emit("loop_detected", action="same_files", count=2, hint=res.hints)
