@@ -16,6 +16,7 @@ from synthloop.arc.dsl.specialists.blockshape import shrink_block_shape
 from synthloop.arc.dsl.specialists.bounce import bouncing_rays
 from synthloop.arc.dsl.specialists.bracketmirror import bracket_mirror
 from synthloop.arc.dsl.specialists.bridge import bridges
+from synthloop.arc.dsl.specialists.canvas import draw_on_canvas
 from synthloop.arc.dsl.specialists.cells import cell_rules
 from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
 from synthloop.arc.dsl.specialists.centrelines import lines_through_centres
@@ -48,6 +49,7 @@ from synthloop.arc.dsl.specialists.layers import (
 from synthloop.arc.dsl.specialists.leak import leaking_boxes
 from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
+from synthloop.arc.dsl.specialists.noisecount import area_with_most_specks
 from synthloop.arc.dsl.specialists.objrecolour import object_halo, object_recolour, recolour_by_key
 from synthloop.arc.dsl.specialists.objsymmetry import complete_symmetry
 from synthloop.arc.dsl.specialists.panelkey import panel_key
@@ -56,6 +58,7 @@ from synthloop.arc.dsl.specialists.paneltransforms import panel_transforms
 from synthloop.arc.dsl.specialists.paste import paste_template
 from synthloop.arc.dsl.specialists.periodic import periodic_extend
 from synthloop.arc.dsl.specialists.pivot import mirror_about_pivot
+from synthloop.arc.dsl.specialists.pointers import pointer_rays
 from synthloop.arc.dsl.specialists.pull import pull_to_anchor
 from synthloop.arc.dsl.specialists.rays import colour_lines, rays_to_target, step_toward
 from synthloop.arc.dsl.specialists.regionfill import region_recolour
@@ -63,11 +66,14 @@ from synthloop.arc.dsl.specialists.regions import fill_touching
 from synthloop.arc.dsl.specialists.rings import recolour_rings
 from synthloop.arc.dsl.specialists.roles import role_recolour
 from synthloop.arc.dsl.specialists.runextend import repeat_runs_along_lines
+from synthloop.arc.dsl.specialists.scaledtemplate import scaled_templates
 from synthloop.arc.dsl.specialists.selfshift import shift_objects_by_size
 from synthloop.arc.dsl.specialists.shapeswap import swap_shapes
+from synthloop.arc.dsl.specialists.sortbars import sort_bars
 from synthloop.arc.dsl.specialists.stampkey import stamp_key
 from synthloop.arc.dsl.specialists.stamps import object_stamps
 from synthloop.arc.dsl.specialists.stripes import stripes
+from synthloop.arc.dsl.specialists.symaxis import complete_symmetry_axis
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
 from synthloop.arc.dsl.specialists.templatefill import template_fill
 from synthloop.arc.grid import ArcTask, Candidate
@@ -85,6 +91,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     fill_regular,
     symmetrize,
     complete_symmetry,
+    complete_symmetry_axis,
     recolour_rings,
     panel_transforms,
     repeat_runs_along_lines,
@@ -107,9 +114,11 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     halves_kron,
     counting,
     classify_grid,
+    area_with_most_specks,
     classify_to_grid,
     fill_like_input,
     gravity,
+    sort_bars,
     move_to_contact,
     attract_to_walls,
     pull_to_anchor,
@@ -118,6 +127,8 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     shift_objects_by_size,
     draw_rays,
     corner_rays,
+    draw_on_canvas,
+    pointer_rays,
     rays_to_target,
     colour_lines,
     elbow_path,
@@ -139,6 +150,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     fill_bboxes,
     object_stamps,
     paste_template,
+    scaled_templates,
     stamp_key,
     fill_touching,
     region_recolour,
