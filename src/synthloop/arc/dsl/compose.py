@@ -51,10 +51,17 @@ class Composer:
         self.parts: list[Part] = []
         self._seen: set[bytes] = set()
 
-    def offer(self, grids: Sequence[np.ndarray], program: tuple, cost: int) -> bool:
-        """Keep the state as a part when one colour map makes it right where it paints; True when kept."""
+    def offer(self, grids: Sequence[np.ndarray], program: tuple, cost: int, counts: np.ndarray | None = None) -> bool:
+        """Keep the state as a part when one colour map makes it right where it paints; True when kept.
+
+        `counts` (optional, the search's per-pair (grid colour, output colour) cell counts, shape (n_pairs, 16, 16))
+        answers the rejections without looking at the grids again."""
         if len(self.parts) >= MAX_KEPT:
             return False
+        if counts is not None:
+            painted = counts[:, 1:, :].any(axis=0)  # the colour pairs of painted cells (grid colour 1..15)
+            if painted[:, 0].any() or (painted.sum(axis=1) > 1).any() or not painted.any():
+                return False  # paints a background cell, paints one colour two ways, or paints nothing
         table = np.zeros(256, dtype=bool)
         masks = []
         for g, o in zip(grids, self.outputs, strict=True):

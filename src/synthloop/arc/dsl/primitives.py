@@ -402,12 +402,8 @@ def gravity(direction: int) -> Op:
 
     def f(g: np.ndarray) -> np.ndarray:
         r = rot(g, direction)
-        out = np.zeros_like(r)
-        for j in range(r.shape[1]):
-            col = r[:, j]
-            v = col[col != 0]
-            if v.size:
-                out[r.shape[0] - v.size :, j] = v
+        # per column, a stable sort that puts the background first keeps the other cells' order at the bottom
+        out = np.take_along_axis(r, np.argsort(r != 0, axis=0, kind="stable"), axis=0)
         return rot(out, -direction).astype(np.int8)
 
     return f
@@ -766,7 +762,25 @@ def move_to_origin(g: np.ndarray) -> np.ndarray | None:
 
 
 def _obj_pieces(g: np.ndarray, mode: str) -> list[Piece] | None:
-    masks = component_masks(g, mode)
+    """The objects of `component_masks(g, mode)` (in its reading order) as pieces; None unless 2 to 30."""
+    try:
+        from scipy import ndimage
+    except ImportError:  # pragma: no cover - scipy is optional
+        return _obj_pieces_from_masks(g, component_masks(g, mode))
+    conn = 8 if mode.endswith("8") else 4
+    nz = g != 0
+    # labels numbered in reading order of each object's first cell: the order of component_masks
+    lab, n = ob.label(nz, conn) if mode.startswith("m") else ob.label_colors(g, conn, nz)
+    if n < 2 or n > 30:
+        return None
+    out = []
+    for i, sl in enumerate(ndimage.find_objects(lab), start=1):
+        m = lab[sl] == i
+        out.append(Piece(np.where(m, g[sl], 0).astype(np.int8), m, sl[0].start, sl[1].start, g))
+    return out
+
+
+def _obj_pieces_from_masks(g: np.ndarray, masks: list[np.ndarray]) -> list[Piece] | None:
     if len(masks) < 2 or len(masks) > 30:
         return None
     out = []

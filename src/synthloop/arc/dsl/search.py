@@ -60,6 +60,8 @@ CANVAS_FALLBACK = False  # run the canvas pass (`canvasops`) when the main searc
 CANVAS_RESERVE = 0.1  # ... in this share of the budget, kept from the main search when the task has canvas ops
 MIN_MORE_STATES = 200  # with `max_states`: the least number of states searched for alternatives after a find ...
 MIN_MORE_STATES_ROLE = 400  # ... after a role-map find (the state-count twins of the 0.3 s / 0.6 s wall windows)
+MEMO_SIZE = 60_000  # per search: results of (step, grid) kept for other states holding the same grid ...
+SPLIT_MEMO_SIZE = 6_000  # ... and splits of a grid kept for other states and selectors (bounds the memory)
 _Window = tuple[float, float | None, int | None]  # a pass's own (wall, CPU, state count) ends
 
 
@@ -205,15 +207,22 @@ class _Node:
     cost: int
     shapes: tuple[tuple[int, int], ...]
     split_cache: dict[str, list | None] = field(default_factory=dict)
+    keys: tuple = ()  # per grid, its key for the search's memo of step results (`_memo_keys`)
+
+
+def _grid_key(g: np.ndarray) -> bytes:
+    # tobytes() of a view is already the C-order copy; convert only grids that are not int8
+    return bytes((g.shape[0], g.shape[1])) + (
+        g.tobytes() if g.dtype == np.int8 else np.ascontiguousarray(g, dtype=np.int8).tobytes())
 
 
 def _key(grids: Sequence[np.ndarray]) -> bytes:
-    parts = []
-    for g in grids:
-        parts.append(bytes((g.shape[0], g.shape[1])))
-        # tobytes() of a view is already the C-order copy; convert only grids that are not int8
-        parts.append(g.tobytes() if g.dtype == np.int8 else np.ascontiguousarray(g, dtype=np.int8).tobytes())
-    return b"".join(parts)
+    return b"".join([_grid_key(g) for g in grids])
+
+
+def _memo_keys(grids: Sequence[np.ndarray], parts: Sequence[bytes]) -> tuple:
+    """Per grid, the memo key: its `_grid_key`, with its dtype when that is not int8 (a step may depend on it)."""
+    return tuple(k if g.dtype == np.int8 else (k, g.dtype.str) for g, k in zip(grids, parts, strict=True))
 
 
 def colour_tables(grids: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> np.ndarray | None:
@@ -316,6 +325,8 @@ def search(
     demos, the grid placed / tiled / windowed on it), `CANVAS_RESERVE` of the budget is kept from the main search and,
     if that found no plain program, spent on programs that start with a canvas op (a fallback: it never displaces
     a plain program, and costs nothing on tasks without canvas ops).
+    Steps are pure functions of a grid, so a step's result on a grid (and a splitter's pieces of it) is computed once
+    and reused by every other state that holds the same grid (`MEMO_SIZE`, `SPLIT_MEMO_SIZE` entries at most).
     """
     if max_states is not None and max_states < 1:
         raise ValueError("max_states must be at least 1")
@@ -331,8 +342,11 @@ def search(
     seen_preds: set[bytes] = set()
     seen: set[bytes] = set()
     tie = itertools.count()
-    root = _Node(tuple(train_in), (), 0, tuple(g.shape for g in train_in))
-    seen.add(_key(root.grids))
+    root_parts = [_grid_key(g) for g in train_in]
+    root = _Node(tuple(train_in), (), 0, tuple(g.shape for g in train_in), keys=_memo_keys(train_in, root_parts))
+    seen.add(b"".join(root_parts))
+    memo: dict[tuple[int, object], np.ndarray | None] = {}  # (step index, grid memo key) -> result (None: fails)
+    split_memo: dict[tuple[str, object], list | None] = {}  # (splitter name, grid memo key) -> pieces
     best_cost: int | None = None
     started = time.monotonic()
     stop = [deadline]
@@ -341,7 +355,8 @@ def search(
     cpu_budget = 0.0 if cpu_deadline is None else cpu_deadline - time.process_time()
 
     n_cells = sum(o.size for o in train_out)
-    out_codes = [o.astype(np.intp).ravel() + 256 * k for k, o in enumerate(train_out)]  # pair k's codes: 256k + ...
+    # pair k's output codes 256k + colour, all pairs in one array (a state in the target shapes has as many cells)
+    out_codes = np.concatenate([o.astype(np.intp).ravel() + 256 * k for k, o in enumerate(train_out)])
     composer = Composer(train_out)
 
     def fixed_preds(node: _Node, cmap: dict[int, int]) -> list[np.ndarray | None] | None:
@@ -387,9 +402,10 @@ def search(
         if node.shapes != target_shapes:
             return
         # one count table per pair (same shapes here), for the colour maps and for the mapped error alike
-        counts = np.bincount(np.concatenate([g.astype(np.intp).ravel() * 16 + off
-                                             for g, off in zip(node.grids, out_codes, strict=True)]),
-                             minlength=256 * len(train_out)).reshape(len(train_out), 16, 16)
+        codes = np.concatenate([g.ravel() for g in node.grids]).astype(np.intp)
+        codes *= 16
+        codes += out_codes
+        counts = np.bincount(codes, minlength=256 * len(train_out)).reshape(len(train_out), 16, 16)
         tables = counts > 0
         cmap = map_from_tables(tables)
         preds = None if cmap is None else fixed_preds(node, cmap)
@@ -402,7 +418,7 @@ def search(
         if preds is None:
             if node.steps:
                 pool.offer(node, _error_from_counts(counts), n_cells)
-            composer.offer(node.grids, node.steps, node.cost)
+            composer.offer(node.grids, node.steps, node.cost, counts)
             if not near:
                 note_near(node, tables)
             if cmap is None and stats.track_nearest:
@@ -482,22 +498,39 @@ def search(
             step = steps[idx]
             stats.evaluated += 1
             # a last-level state counts only in the target shapes: stop applying at the first grid of another shape
-            grids = _apply_all(parent, step, target_shapes if last else None)
+            grids = apply_step(parent, idx, target_shapes if last else None)
             if grids is None:
                 continue
             if (node := add_state(grids, parent.steps + (step,), cost)) is not None and not last:
                 heapq.heappush(heap, (cost + costs[0], next(tie), node, 0))
 
+    def apply_step(parent: _Node, idx: int, need: tuple[tuple[int, int], ...] | None) -> tuple[np.ndarray, ...] | None:
+        """`_apply_all` of steps[idx], each grid's result taken from the memo when another state had that grid."""
+        step = steps[idx]
+        out = []
+        for i, mk in enumerate(parent.keys):
+            key = (idx, mk)
+            r = memo.get(key, memo)  # the memo itself marks a miss
+            if r is memo:
+                r = _apply_one(step, parent.grids[i], mk, split_memo)
+                if len(memo) < MEMO_SIZE:
+                    memo[key] = r
+            if r is None or (need is not None and r.shape != need[i]):
+                return None
+            out.append(r)
+        return tuple(out)
+
     def add_state(grids: tuple[np.ndarray, ...], program: tuple[Step, ...], cost: int) -> _Node | None:
         """The new state (considered as an answer), or None when it was seen before."""
-        k = _key(grids)
+        parts = [_grid_key(g) for g in grids]
+        k = b"".join(parts)
         if k in seen:
             stats.duplicates += 1
             return None
         seen.add(k)
         stats.states += 1
         n_states[0] += 1
-        node = _Node(grids, program, cost, tuple(g.shape for g in grids))
+        node = _Node(grids, program, cost, tuple(g.shape for g in grids), keys=_memo_keys(grids, parts))
         consider(node)
         return node
 
@@ -563,6 +596,32 @@ def _composed(composer: Composer, tests: Sequence[np.ndarray], n_train: int) -> 
         return []
     cost = sum(p.cost for p in parts) + COMPOSE_COST
     return [Solution((), {}, preds, cost, train_correct=n_train, train_total=n_train, parts=tuple(parts))]
+
+
+def _apply_one(step: Step, g: np.ndarray, mk: object, split_memo: dict) -> np.ndarray | None:
+    """The step applied to one grid (its pieces from `split_memo` under the grid's memo key `mk`, or stored there);
+    None when it fails or gives no valid grid (not 2-D, empty, or a side over 30)."""
+    try:
+        if step.op is not None:
+            r = step.op.fn(g)
+        else:
+            sk = (step.split.name, mk)  # type: ignore[union-attr]
+            parts = split_memo.get(sk, split_memo)  # the memo itself marks a miss
+            if parts is split_memo:
+                try:
+                    parts = step.split.fn(g)  # type: ignore[union-attr]
+                except Exception:  # a splitter that fails on a grid fails there for every selector
+                    parts = None
+                if len(split_memo) < SPLIT_MEMO_SIZE:
+                    split_memo[sk] = parts
+            if parts is None:
+                return None
+            r = step.select.fn(parts)  # type: ignore[union-attr]
+    except Exception:  # a primitive that fails on an input simply does not apply
+        return None
+    if r is None or r.ndim != 2 or r.shape[0] == 0 or r.shape[1] == 0 or r.shape[0] > 30 or r.shape[1] > 30:
+        return None
+    return r
 
 
 def _apply_all(parent: _Node, step: Step, need: tuple[tuple[int, int], ...] | None = None

@@ -74,28 +74,56 @@ def _is_colour_feature(name: str) -> bool:
             or name in ("row_colour", "col_colour") or name.endswith("obj_colour"))
 
 
+def _role(maps: FeatureMaps, name: str) -> np.ndarray:
+    """A colour feature as a role: 0 off-grid / none, 1 background, 2 the cell's own colour, 3 another colour
+    (cached in the maps)."""
+    key = "_role:" + name
+    v = maps.cached(key)
+    if v is None:
+        v = maps.store(key, np.where((f := maps[name]) == OUT, 0, np.where(f == maps.bg, 1, np.where(f == maps.g, 2, 3))))
+    return v
+
+
+def _code_part(maps: FeatureMaps, name: str, abstract: bool) -> np.ndarray:
+    """One feature's digit of the cell codes, clipped to the code base (cached in the maps)."""
+    abstract = abstract and _is_colour_feature(name)
+    key = ("_part_abs:" if abstract else "_part:") + name
+    v = maps.cached(key)
+    if v is None:
+        if not abstract:
+            v = maps[name]
+        elif name == "colour":
+            v = (maps[name] == maps.bg).astype(np.int64)
+        else:
+            v = _role(maps, name)
+        v = maps.store(key, np.minimum(v, _BASE - 1).astype(np.int64, copy=False))
+    return v
+
+
 def _codes(maps: FeatureMaps, names: tuple[str, ...], abstract: bool = False) -> np.ndarray:
     """One int code per cell. abstract: colour features become (off-grid / background / own colour / other)."""
-    code = np.zeros(maps.g.shape, dtype=np.int64)
-    own = maps.g
-    for n in names:
-        v = maps[n]
-        if abstract and _is_colour_feature(n):
-            if n == "colour":
-                v = (v == maps.bg).astype(np.int64)
-            else:
-                v = np.where(v == OUT, 0, np.where(v == maps.bg, 1, np.where(v == own, 2, 3)))
-        code = code * _BASE + np.minimum(v, _BASE - 1)
+    code = _code_part(maps, names[0], abstract).copy() if names else np.zeros(maps.g.shape, dtype=np.int64)
+    for n in names[1:]:
+        code *= _BASE
+        code += _code_part(maps, n, abstract)
     return code.ravel()
 
 
 def _sources(maps: FeatureMaps, names: tuple[str, ...]) -> np.ndarray:
-    """(n_sources, n_cells): the colour-valued features of the set (own colour first), then constants 0..9."""
-    rows = [maps["colour"].ravel()]
-    rows += [maps[n].ravel() for n in names if n != "colour" and _is_colour_feature(n)]
-    n = maps.g.size
-    rows += [np.full(n, c, dtype=np.int64) for c in range(10)]
-    return np.stack(rows)
+    """(n_sources, n_cells): the colour-valued features of the set (own colour first), then constants 0..9
+    (cached in the maps: callers must not write to it)."""
+    colour_names = [n for n in names if n != "colour" and _is_colour_feature(n)]
+    key = "_sources:" + ",".join(colour_names)
+    v = maps.cached(key)
+    if v is None:
+        n = maps.g.size
+        v = np.empty((1 + len(colour_names) + 10, n), dtype=np.int64)
+        v[0] = maps["colour"].ravel()
+        for k, name in enumerate(colour_names, start=1):
+            v[k] = maps[name].ravel()
+        v[1 + len(colour_names):] = np.arange(10, dtype=np.int64)[:, None]
+        v = maps.store(key, v)
+    return v
 
 
 class _Table:
@@ -248,34 +276,46 @@ _RULE_FEATURES = tuple(n for n in FEATURES if n != "colour")
 
 
 def _feature_values(m: FeatureMaps, name: str, abstract: bool) -> np.ndarray:
-    v = m[name]
-    if abstract:
-        own = m.g
-        v = np.where(v == OUT, 0, np.where(v == m.bg, 1, np.where(v == own, 2, 3)))
-    return v.ravel()
+    return (_role(m, name) if abstract else m[name]).ravel()
+
+
+def _unique_inverse(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(key, return_inverse=True) for a 1-D int array; by counting when the keys are small non-negative."""
+    if key.size and key.min() >= 0 and key.max() < 4096:
+        present = np.bincount(key) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[key]
+    uniq, inv = np.unique(key, return_inverse=True)
+    return uniq, inv.ravel()
 
 
 def _rule_candidates(train_maps, outs, changed, deadline):
     """Precise rules (feature condition -> source) that cover at least one changed train cell."""
     colour = np.concatenate([m.g.ravel() for m in train_maps])
     out = np.concatenate(outs)
-    consts = [np.full(colour.size, c, dtype=np.int64) for c in range(10)]
+    changed_idx = np.flatnonzero(changed)  # the changed cells, in order
     rules = []
     for name in _RULE_FEATURES:
         check_deadline(deadline)
         for abstract in ((False, True) if _is_colour_feature(name) else (False,)):
             vals = np.concatenate([_feature_values(m, name, abstract) for m in train_maps])
             raw = np.concatenate([m[name].ravel() for m in train_maps]) if _is_colour_feature(name) else None
-            srcs = ([("feature", raw)] if raw is not None else []) + [(f"const{c}", consts[c]) for c in range(10)]
-            correct = [(sname, s == out) for sname, s in srcs]
             for keyed in ("any", "colour"):
                 key = vals if keyed == "any" else colour * 64 + np.minimum(vals, 63)
-                uniq, inv = np.unique(key, return_inverse=True)
-                n_changed = np.bincount(inv, weights=changed, minlength=uniq.size)
-                for sname, ok in correct:
-                    wrong = np.bincount(inv, weights=~ok, minlength=uniq.size)
-                    for g in np.flatnonzero((wrong == 0) & (n_changed > 0)):
-                        cover = np.flatnonzero((inv == g) & changed)
+                uniq, inv = _unique_inverse(key)
+                n_keys = uniq.size
+                # per key: its changed cells (in order), its size, and how many of its cells want each colour
+                ch_keys = inv[changed_idx]
+                ch_order = np.argsort(ch_keys, kind="stable")
+                ch_starts = np.searchsorted(ch_keys[ch_order], np.arange(n_keys + 1))
+                has_changed = ch_starts[1:] > ch_starts[:-1]
+                sizes = np.bincount(inv, minlength=n_keys)
+                wants = np.bincount(inv * 10 + out, minlength=n_keys * 10).reshape(n_keys, 10)
+                # a source is right for a key when it gives the wanted colour on every cell of the key
+                rights = [] if raw is None else [("feature", np.bincount(inv[raw != out], minlength=n_keys) == 0)]
+                rights += [(f"const{c}", wants[:, c] == sizes) for c in range(10)]
+                for sname, right in rights:
+                    for g in np.flatnonzero(right & has_changed).tolist():
+                        cover = changed_idx[ch_order[ch_starts[g]:ch_starts[g + 1]]]
                         rules.append((name, abstract, keyed, int(uniq[g]), sname, cover))
     return rules
 

@@ -57,6 +57,15 @@ class FeatureMaps:
             self._cache[name] = v
         return v
 
+    def cached(self, key: str) -> np.ndarray | None:
+        """A derived map stored under `key` (names starting with "_" are not features), or None."""
+        return self._cache.get(key)
+
+    def store(self, key: str, value: np.ndarray) -> np.ndarray:
+        """Keep a derived map under `key` (see `cached`) and return it; it is shared, so callers must not write to it."""
+        self._cache[key] = value
+        return value
+
     # --- object features (single-colour 4-connected components; background cells get 0)
     def _objs(self, mode: str) -> tuple[np.ndarray, list[O.Object]]:
         key = "_objs_" + mode
