@@ -8,10 +8,11 @@ cell outside the template must be explained by one placement.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import check_deadline
 from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution, paints_background_only
 from synthloop.arc.grid import ArcTask, Candidate
 
@@ -112,9 +113,8 @@ def complete_templates(g: np.ndarray) -> np.ndarray | None:
 
 def scaled_templates(task: ArcTask, deadline: float) -> list[Candidate]:
     """The template drawn, at the anchors' scale, around every set of anchor-coloured cells."""
-    if not paints_background_only(task):
+    if not paints_background_only(task) or time.monotonic() >= deadline:
         return []
-    check_deadline(deadline)
     first = np.asarray(task.train[0][0])
     if not _templates(first, O.background_color(first)):
         return []
