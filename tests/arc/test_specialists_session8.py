@@ -4,33 +4,19 @@ nothing where its rule does not hold."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
-from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl.specialists import SPECIALISTS
 from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
 from synthloop.arc.dsl.specialists.panelkey import panel_key
 from synthloop.arc.dsl.specialists.rings import recolour_rings, ring_colours
 from synthloop.arc.dsl.specialists.stampkey import stamp_key
-from synthloop.arc.grid import ArcTask, Candidate, as_grid
+from synthloop.arc.grid import ArcTask, as_grid
+
+from .family_checks import fitting, solves, training_task
 
 FAMILIES = [panel_key, recolour_rings, mend_dashed_lines, stamp_key]
-
-
-def _task(tid: str) -> ArcTask:
-    return load_tasks("arcagi", "training", ids=[tid])[0]
-
-
-def _run(spec, task: ArcTask) -> list[Candidate]:
-    return [c for c in spec(task, time.monotonic() + 10.0) if c.solves_train]
-
-
-def _solves(task: ArcTask, cands: list[Candidate]) -> bool:
-    return all(any(c.predictions[k] is not None and np.array_equal(c.predictions[k], out) for c in cands[:2])
-               for k, (_, out) in enumerate(task.test))
 
 
 @pytest.mark.parametrize(("spec", "task_id", "program"), [
@@ -43,28 +29,28 @@ def _solves(task: ArcTask, cands: list[Candidate]) -> bool:
     (stamp_key, "88a10436", "stamp_key(marker=5, anchor=centre)"),
 ])
 def test_family_solves_held_out_test_input(spec, task_id: str, program: str) -> None:
-    task = _task(task_id)
-    cands = _run(spec, task)
+    task = training_task(task_id)
+    cands = fitting(spec, task)
     assert cands, f"{spec.__name__} explains no demo set of {task_id}"
     assert cands[0].program == program
     assert cands[0].description and cands[0].meta["family"]
-    assert _solves(task, cands)
+    assert solves(task, cands)
 
 
 @pytest.mark.parametrize("spec", FAMILIES)
 @pytest.mark.parametrize("task_id", ["3c9b0459", "a416b8f3", "0d3d703e"])  # turn 180, tile twice, colour map
 def test_family_claims_nothing_where_it_does_not_apply(spec, task_id: str) -> None:
-    assert _run(spec, _task(task_id)) == []
+    assert fitting(spec, training_task(task_id)) == []
 
 
 def test_families_stay_silent_on_each_others_tasks() -> None:
     """A family's rule must not fit by accident on a task solved by another family."""
     own = {"09629e4f": panel_key, "85c4e7cd": recolour_rings, "4612dd53": mend_dashed_lines, "363442ee": stamp_key}
     for tid, owner in own.items():
-        task = _task(tid)
+        task = training_task(tid)
         for spec in FAMILIES:
             if spec is not owner:
-                assert _run(spec, task) == [], f"{spec.__name__} claims {tid}"
+                assert fitting(spec, task) == [], f"{spec.__name__} claims {tid}"
 
 
 def _ring_block(colours: list[int]) -> np.ndarray:
@@ -94,38 +80,38 @@ def _block_task(outputs_reversed: bool) -> ArcTask:
 
 def test_rings_recolour_each_block_on_a_background() -> None:
     task = _block_task(outputs_reversed=True)
-    cands = _run(recolour_rings, task)
+    cands = fitting(recolour_rings, task)
     assert cands and cands[0].program == "rings(blocks, reverse)"
-    assert _solves(task, cands)
+    assert solves(task, cands)
 
 
 def test_rings_claim_nothing_when_the_colours_are_not_a_ring_permutation() -> None:
-    task = _task("85c4e7cd")
+    task = training_task("85c4e7cd")
     i, o = task.train[0]
     bad = np.asarray(o).copy()
     bad[0, :] = 9  # the outer ring half in a colour the picture does not have
     broken = ArcTask(id="broken", train=[(i, as_grid(bad)), *task.train[1:]], test=task.test)
-    assert _run(recolour_rings, broken) == []
+    assert fitting(recolour_rings, broken) == []
     assert ring_colours(np.asarray(task.train[0][0])) == [4, 2, 1, 3, 5, 8]
 
 
 def test_stamp_key_needs_single_cell_markers() -> None:
-    task = _task("363442ee")
+    task = training_task("363442ee")
     i, o = task.train[0]
     g = np.asarray(i).copy()
     r, c = np.argwhere(g == 1)[0]
     g[r, c + 1] = 1  # two touching markers: no longer single cells
     broken = ArcTask(id="broken", train=[(as_grid(g), o), *task.train[1:]], test=task.test)
-    assert _run(stamp_key, broken) == []
+    assert fitting(stamp_key, broken) == []
 
 
 def test_panel_key_needs_the_separator_lines_kept() -> None:
-    task = _task("09629e4f")
+    task = training_task("09629e4f")
     i, o = task.train[0]
     bad = np.asarray(o).copy()
     bad[3, :] = 0  # the output drops a separator line
     broken = ArcTask(id="broken", train=[(i, as_grid(bad)), *task.train[1:]], test=task.test)
-    assert _run(panel_key, broken) == []
+    assert fitting(panel_key, broken) == []
 
 
 def test_families_are_registered_once() -> None:

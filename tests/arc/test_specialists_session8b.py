@@ -9,7 +9,6 @@ import time
 import numpy as np
 import pytest
 
-from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists import SPECIALISTS
 from synthloop.arc.dsl.specialists.canvas import draw_on_canvas, lay_on_canvas
@@ -18,24 +17,13 @@ from synthloop.arc.dsl.specialists.pointers import pointer, pointer_rays, shoot_
 from synthloop.arc.dsl.specialists.scaledtemplate import complete_templates, scaled_templates
 from synthloop.arc.dsl.specialists.sortbars import sort_bars, stack_bars
 from synthloop.arc.dsl.specialists.symaxis import complete_symmetry_axis, continue_along
-from synthloop.arc.grid import ArcTask, Candidate, as_grid
+from synthloop.arc.grid import ArcTask, as_grid
+
+from .family_checks import fitting, solves, training_task
 
 FAMILIES = [draw_on_canvas, complete_symmetry_axis, area_with_most_specks, pointer_rays, scaled_templates, sort_bars]
 OWN = {"d13f3404": draw_on_canvas, "73251a56": complete_symmetry_axis, "de1cd16c": area_with_most_specks,
        "25d487eb": pointer_rays, "57aa92db": scaled_templates, "447fd412": scaled_templates, "beb8660c": sort_bars}
-
-
-def _task(tid: str) -> ArcTask:
-    return load_tasks("arcagi", "training", ids=[tid])[0]
-
-
-def _run(spec, task: ArcTask) -> list[Candidate]:
-    return [c for c in spec(task, time.monotonic() + 10.0) if c.solves_train]
-
-
-def _solves(task: ArcTask, cands: list[Candidate]) -> bool:
-    return all(any(c.predictions[k] is not None and np.array_equal(c.predictions[k], out) for c in cands[:2])
-               for k, (_, out) in enumerate(task.test))
 
 
 @pytest.mark.parametrize(("spec", "task_id", "program"), [
@@ -49,34 +37,34 @@ def _solves(task: ArcTask, cands: list[Candidate]) -> bool:
     (sort_bars, "beb8660c", "sort_bars(edge=bottom, longest_first, flush=far_end)"),
 ])
 def test_family_solves_held_out_test_input(spec, task_id: str, program: str) -> None:
-    task = _task(task_id)
-    cands = _run(spec, task)
+    task = training_task(task_id)
+    cands = fitting(spec, task)
     assert cands, f"{spec.__name__} explains no demo set of {task_id}"
     assert cands[0].program == program
     assert cands[0].description and cands[0].meta["family"]
-    assert _solves(task, cands)
+    assert solves(task, cands)
 
 
 @pytest.mark.parametrize("spec", FAMILIES)
 @pytest.mark.parametrize("task_id", ["3c9b0459", "a416b8f3", "007bbfb7", "c9e6f938", "10fcaaa3"])
 def test_family_claims_nothing_where_it_does_not_apply(spec, task_id: str) -> None:
     # turn 180, tile twice, fractal self-tiling, mirror-tile, tile with diagonal halo
-    assert _run(spec, _task(task_id)) == []
+    assert fitting(spec, training_task(task_id)) == []
 
 
 def test_families_stay_silent_on_each_others_tasks() -> None:
     """A family's rule must not fit by accident on a task solved by another family."""
     for tid, owner in OWN.items():
-        task = _task(tid)
+        task = training_task(tid)
         for spec in FAMILIES:
             if spec is not owner:
-                assert _run(spec, task) == [], f"{spec.__name__} claims {tid}"
+                assert fitting(spec, task) == [], f"{spec.__name__} claims {tid}"
 
 
 def test_families_leave_at_once_when_the_precondition_fails() -> None:
     """The cheap exits: on the other families' tasks (and a turn by 180) each family costs a few milliseconds."""
     for spec in FAMILIES:
-        tasks = [_task(t) for t in ("3c9b0459", *OWN) if OWN.get(t) is not spec]
+        tasks = [training_task(t) for t in ("3c9b0459", *OWN) if OWN.get(t) is not spec]
         for t in tasks:
             spec(t, time.monotonic() + 10.0)  # warm imports
         t0 = time.process_time()
@@ -104,18 +92,18 @@ def test_canvas_size_and_anchor_are_learned() -> None:
                 rr, cc = rr + 1, cc + 1
         pairs.append((as_grid(i), as_grid(o)))
     task = ArcTask(id="canvas-rays", train=pairs[:2], test=[pairs[2]])
-    cands = _run(draw_on_canvas, task)
+    cands = fitting(draw_on_canvas, task)
     assert cands and "times 3" in cands[0].program and "bottom-left" in cands[0].program
-    assert _solves(task, cands)
+    assert solves(task, cands)
 
 
 def test_canvas_needs_the_input_kept() -> None:
-    task = _task("d13f3404")
+    task = training_task("d13f3404")
     i, o = task.train[0]
     bad = np.asarray(o).copy()
     bad[0, 1] = 9  # the output no longer shows the input at any anchor
     broken = ArcTask(id="broken", train=[(i, as_grid(bad)), *task.train[1:]], test=task.test)
-    assert _run(draw_on_canvas, broken) == []
+    assert fitting(draw_on_canvas, broken) == []
 
 
 def test_continue_along_needs_agreeing_ends() -> None:
@@ -129,12 +117,12 @@ def test_continue_along_needs_agreeing_ends() -> None:
 
 
 def test_symmetry_axis_needs_the_mask_gone_from_the_outputs() -> None:
-    task = _task("73251a56")
+    task = training_task("73251a56")
     i, o = task.train[0]
     bad = np.asarray(o).copy()
     bad[0, 0] = 0  # an output keeps a mask-coloured cell
     broken = ArcTask(id="broken", train=[(i, as_grid(bad)), *task.train[1:]], test=task.test)
-    assert _run(complete_symmetry_axis, broken) == []
+    assert fitting(complete_symmetry_axis, broken) == []
 
 
 def test_specks_are_counted_per_area() -> None:
@@ -144,11 +132,11 @@ def test_specks_are_counted_per_area() -> None:
                   [1, 1, 1, 2, 5, 2],
                   [1, 1, 1, 2, 2, 2]])
     assert specks_per_area(g) == {1: 1, 2: 2}
-    task = _task("de1cd16c")
+    task = training_task("de1cd16c")
     i, o = task.train[0]
     flipped = ArcTask(id="fewest", train=[(i, as_grid(np.full((1, 1), 1)))] + [
         (a, b) for a, b in task.train[1:]], test=task.test)
-    assert _run(area_with_most_specks, flipped) == []  # most in one demo, fewest in another: no rule
+    assert fitting(area_with_most_specks, flipped) == []  # most in one demo, fewest in another: no rule
 
 
 def test_pointer_direction_and_ray() -> None:

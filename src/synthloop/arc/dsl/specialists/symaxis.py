@@ -14,43 +14,10 @@ import numpy as np
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists.common import GridFn, check_deadline
 from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution
-from synthloop.arc.dsl.specialists.symmetry import _noise_colour, _sym_ops
+from synthloop.arc.dsl.specialists.symmetry import _noise_colour, symmetry_fill_partial
 from synthloop.arc.grid import ArcTask, Candidate, grid_key
 
 DIRECTIONS = {"diagonal": (1, 1), "anti-diagonal": (1, -1), "column": (1, 0), "row": (0, 1)}
-
-
-def symmetry_fill_partial(g: np.ndarray, noise: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Fill the `noise` cells from every symmetry the known cells obey; (filled grid, known mask) or None when
-    there is no mask or no symmetry."""
-    h, w = g.shape
-    known = g != noise
-    if known.all():
-        return None
-    rr, cc = np.indices((h, w))
-    good = []
-    for op in _sym_ops(h, w):
-        r2, c2 = op(rr, cc)
-        inside = (r2 >= 0) & (r2 < h) & (c2 >= 0) & (c2 < w)
-        r2c, c2c = np.clip(r2, 0, h - 1), np.clip(c2, 0, w - 1)
-        both = inside & known & known[r2c, c2c]
-        if both.sum() < 0.5 * known.sum() or np.any(g[both] != g[r2c, c2c][both]):
-            continue
-        good.append((inside, r2c, c2c))
-    if not good:
-        return None
-    out, kn = np.array(g), known.copy()
-    for _ in range(4):
-        changed = False
-        for inside, r2c, c2c in good:
-            take = ~kn & inside & kn[r2c, c2c]
-            if take.any():
-                out[take] = out[r2c, c2c][take]
-                kn |= take
-                changed = True
-        if kn.all() or not changed:
-            break
-    return out, kn
 
 
 def continue_along(out: np.ndarray, known: np.ndarray, step: tuple[int, int]) -> np.ndarray | None:

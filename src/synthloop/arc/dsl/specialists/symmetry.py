@@ -90,7 +90,9 @@ def _sym_ops(h: int, w: int) -> list[Callable[[np.ndarray, np.ndarray], tuple[np
     return ops
 
 
-def _symmetry_fill(g: np.ndarray, noise: int) -> np.ndarray | None:
+def symmetry_fill_partial(g: np.ndarray, noise: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Fill the `noise` cells from every symmetry the known cells obey; (filled grid, known mask) or None when
+    there is no mask or no symmetry."""
     h, w = g.shape
     known = g != noise
     if known.all():
@@ -102,15 +104,12 @@ def _symmetry_fill(g: np.ndarray, noise: int) -> np.ndarray | None:
         inside = (r2 >= 0) & (r2 < h) & (c2 >= 0) & (c2 < w)
         r2c, c2c = np.clip(r2, 0, h - 1), np.clip(c2, 0, w - 1)
         both = inside & known & known[r2c, c2c]
-        if both.sum() < 0.5 * known.sum():
-            continue
-        if np.any(g[both] != g[r2c, c2c][both]):
+        if both.sum() < 0.5 * known.sum() or np.any(g[both] != g[r2c, c2c][both]):
             continue
         good.append((inside, r2c, c2c))
     if not good:
         return None
-    out = np.array(g)
-    kn = known.copy()
+    out, kn = np.array(g), known.copy()
     for _ in range(4):
         changed = False
         for inside, r2c, c2c in good:
@@ -121,7 +120,13 @@ def _symmetry_fill(g: np.ndarray, noise: int) -> np.ndarray | None:
                 changed = True
         if kn.all() or not changed:
             break
-    return out if kn.all() else None
+    return out, kn
+
+
+def _symmetry_fill(g: np.ndarray, noise: int) -> np.ndarray | None:
+    """Every masked cell filled from the symmetries; None when some cell stays unknown."""
+    found = symmetry_fill_partial(g, noise)
+    return found[0] if found is not None and found[1].all() else None
 
 
 _FILLS = {"periodic": _periodic_fill, "symmetry": _symmetry_fill}
