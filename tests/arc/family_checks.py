@@ -24,3 +24,14 @@ def solves(task: ArcTask, cands: list[Candidate]) -> bool:
     """Whether the first two candidates give every true test output (the official two-attempt rule)."""
     return all(any(c.predictions[k] is not None and np.array_equal(c.predictions[k], out) for c in cands[:2])
                for k, (_, out) in enumerate(task.test))
+
+
+def assert_solves_with(spec, task_id: str, program: str) -> None:
+    """The family's first fitting candidate is `program`, carries a description and family, and its two attempts
+    give the true test outputs."""
+    task = training_task(task_id)
+    cands = fitting(spec, task)
+    assert cands, f"{spec.__name__} explains no demo set of {task_id}"
+    assert cands[0].program == program
+    assert cands[0].description and cands[0].meta["family"]
+    assert solves(task, cands)

@@ -14,7 +14,7 @@ from synthloop.arc.dsl.specialists.rings import recolour_rings, ring_colours
 from synthloop.arc.dsl.specialists.stampkey import stamp_key
 from synthloop.arc.grid import ArcTask, as_grid
 
-from .family_checks import fitting, solves, training_task
+from .family_checks import assert_solves_with, fitting, solves, training_task
 
 FAMILIES = [panel_key, recolour_rings, mend_dashed_lines, stamp_key]
 
@@ -29,12 +29,7 @@ FAMILIES = [panel_key, recolour_rings, mend_dashed_lines, stamp_key]
     (stamp_key, "88a10436", "stamp_key(marker=5, anchor=centre)"),
 ])
 def test_family_solves_held_out_test_input(spec, task_id: str, program: str) -> None:
-    task = training_task(task_id)
-    cands = fitting(spec, task)
-    assert cands, f"{spec.__name__} explains no demo set of {task_id}"
-    assert cands[0].program == program
-    assert cands[0].description and cands[0].meta["family"]
-    assert solves(task, cands)
+    assert_solves_with(spec, task_id, program)
 
 
 @pytest.mark.parametrize("spec", FAMILIES)

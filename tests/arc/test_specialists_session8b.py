@@ -19,7 +19,7 @@ from synthloop.arc.dsl.specialists.sortbars import sort_bars, stack_bars
 from synthloop.arc.dsl.specialists.symaxis import complete_symmetry_axis, continue_along
 from synthloop.arc.grid import ArcTask, as_grid
 
-from .family_checks import fitting, solves, training_task
+from .family_checks import assert_solves_with, fitting, solves, training_task
 
 FAMILIES = [draw_on_canvas, complete_symmetry_axis, area_with_most_specks, pointer_rays, scaled_templates, sort_bars]
 OWN = {"d13f3404": draw_on_canvas, "73251a56": complete_symmetry_axis, "de1cd16c": area_with_most_specks,
@@ -37,12 +37,7 @@ OWN = {"d13f3404": draw_on_canvas, "73251a56": complete_symmetry_axis, "de1cd16c
     (sort_bars, "beb8660c", "sort_bars(edge=bottom, longest_first, flush=far_end)"),
 ])
 def test_family_solves_held_out_test_input(spec, task_id: str, program: str) -> None:
-    task = training_task(task_id)
-    cands = fitting(spec, task)
-    assert cands, f"{spec.__name__} explains no demo set of {task_id}"
-    assert cands[0].program == program
-    assert cands[0].description and cands[0].meta["family"]
-    assert solves(task, cands)
+    assert_solves_with(spec, task_id, program)
 
 
 @pytest.mark.parametrize("spec", FAMILIES)
