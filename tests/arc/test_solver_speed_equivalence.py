@@ -1,4 +1,4 @@
-"""The speed-ups of session 9 (labelling by scipy, cached feature digits, a memo of step results in the search,
+"""The speed-ups of session 8 (labelling by scipy, cached feature digits, a memo of step results in the search,
 vectorised splitters and gravity) change nothing the solver computes.
 
 The reference figures were recorded on the code before these speed-ups (commit 51178c4):
