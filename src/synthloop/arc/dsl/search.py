@@ -26,7 +26,7 @@ import heapq
 import itertools
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -206,7 +206,6 @@ class _Node:
     steps: tuple[Step, ...]
     cost: int
     shapes: tuple[tuple[int, int], ...]
-    split_cache: dict[str, list | None] = field(default_factory=dict)
     keys: tuple = ()  # per grid, its key for the search's memo of step results (`_memo_keys`)
 
 
@@ -626,42 +625,14 @@ def _apply_one(step: Step, g: np.ndarray, mk: object, split_memo: dict) -> np.nd
 
 def _apply_all(parent: _Node, step: Step, need: tuple[tuple[int, int], ...] | None = None
                ) -> tuple[np.ndarray, ...] | None:
-    """The step applied to every grid of the state; None when it fails on one, or (with `need`) when a result's
-    shape differs from the needed one."""
+    """The step applied to every grid of the state (`_apply_one`, no memo); None when it fails on one, or (with
+    `need`) when a result's shape differs from the needed one."""
     out = []
-    try:
-        if step.op is not None:
-            fn = step.op.fn
-            for i, g in enumerate(parent.grids):
-                r = fn(g)
-                if r is None or (need is not None and r.shape != need[i]):
-                    return None
-                out.append(r)
-        else:
-            sp, sel = step.split, step.select
-            name = sp.name  # type: ignore[union-attr]
-            if name not in parent.split_cache:
-                parts = []
-                for g in parent.grids:
-                    p = sp.fn(g)  # type: ignore[union-attr]
-                    if p is None:
-                        parts = None
-                        break
-                    parts.append(p)
-                parent.split_cache[name] = parts
-            parts = parent.split_cache[name]
-            if parts is None:
-                return None
-            for i, p in enumerate(parts):
-                r = sel.fn(p)  # type: ignore[union-attr]
-                if r is None or (need is not None and r.shape != need[i]):
-                    return None
-                out.append(r)
-    except Exception:  # a primitive that fails on an input simply does not apply
-        return None
-    for r in out:
-        if r.ndim != 2 or r.shape[0] == 0 or r.shape[1] == 0 or r.shape[0] > 30 or r.shape[1] > 30:
+    for i, (g, mk) in enumerate(zip(parent.grids, parent.keys, strict=True)):
+        r = _apply_one(step, g, mk, {})
+        if r is None or (need is not None and r.shape != need[i]):
             return None
+        out.append(r)
     return tuple(out)
 
 
