@@ -46,6 +46,7 @@ from synthloop.arc.dsl.primitives import (
     task_info,
     task_ops,
 )
+from synthloop.arc.dsl.prior import StepPrior, default_prior
 from synthloop.arc.dsl.refine import Refinement, RuleRefinement, learn_refinement
 
 Pair = tuple[np.ndarray, np.ndarray]
@@ -207,6 +208,7 @@ class _Node:
     cost: int
     shapes: tuple[tuple[int, int], ...]
     keys: tuple = ()  # per grid, its key for the search's memo of step results (`_memo_keys`)
+    prio: float = 0  # the search priority: `cost`, plus the step prior's penalties when one is given
 
 
 def _grid_key(g: np.ndarray) -> bytes:
@@ -310,6 +312,7 @@ def search(
     refine: bool = True,
     max_states: int | None = None,
     canvas: bool | None = None,
+    prior: StepPrior | None = None,
 ) -> list[Solution]:
     """Uniform-cost search for programs that explain every training pair; returns them cheapest first.
 
@@ -326,6 +329,8 @@ def search(
     a plain program, and costs nothing on tasks without canvas ops).
     Steps are pure functions of a grid, so a step's result on a grid (and a splitter's pieces of it) is computed once
     and reused by every other state that holds the same grid (`MEMO_SIZE`, `SPLIT_MEMO_SIZE` entries at most).
+    `prior` (`prior.StepPrior`; None: the hand order): steps of one cost are tried most-used first, and states are
+    popped by cost plus the prior's fractional penalties (`StepPrior.priorities`); solutions keep the hand cost.
     """
     if max_states is not None and max_states < 1:
         raise ValueError("max_states must be at least 1")
@@ -336,6 +341,8 @@ def search(
     tests = [np.asarray(t, dtype=np.int8) for t in test_inputs]
     target_shapes = tuple(o.shape for o in train_out)
     steps = _build_steps(train_in, train_out)
+    if prior is not None:
+        steps = prior.order(steps)
 
     solutions: list[Solution] = []
     seen_preds: set[bytes] = set()
@@ -451,6 +458,7 @@ def search(
 
     consider(root)
     costs = [s.cost for s in steps]
+    prios = costs if prior is None else prior.priorities(steps)  # what the heap orders by
     keeps = [s.keeps_shape for s in steps]
     n_steps = len(steps)
     last_depth = max_depth - 1  # a parent with this many steps makes last-level children
@@ -472,7 +480,7 @@ def search(
         return (n_states[0] >= state_stop[0] - reserve - int(keep * max_states)
                 and (window is None or n_states[0] >= (window[2] or 0)))
 
-    def expand(heap: list[tuple[int, int, _Node, int]], keep: float,
+    def expand(heap: list[tuple[float, int, _Node, int]], keep: float,
                window: _Window | None = None) -> None:
         """Pop, evaluate and push states until the heap runs dry, enough is found, or the clock (less the refine
         reserve and a `keep` share of the budget) or the state limit says stop. `window`: (wall, cpu, state count)
@@ -485,12 +493,12 @@ def search(
                 break
             if states_say_stop(keep, window):
                 break
-            cost, _, parent, idx = heapq.heappop(heap)
+            prio, _, parent, idx = heapq.heappop(heap)
             if len(solutions) >= 2 * max_solutions or (
-                    best_cost is not None and (len(solutions) >= max_solutions or cost > best_cost + 2)):
+                    best_cost is not None and (len(solutions) >= max_solutions or prio > best_cost + 2)):
                 break
             if idx + 1 < n_steps:  # the parent's next child, in cost order (lazy expansion)
-                heapq.heappush(heap, (parent.cost + costs[idx + 1], next(tie), parent, idx + 1))
+                heapq.heappush(heap, (parent.prio + prios[idx + 1], next(tie), parent, idx + 1))
             last = len(parent.steps) == last_depth
             if last and keeps[idx] and parent.shapes != target_shapes:
                 continue
@@ -500,8 +508,9 @@ def search(
             grids = apply_step(parent, idx, target_shapes if last else None)
             if grids is None:
                 continue
-            if (node := add_state(grids, parent.steps + (step,), cost)) is not None and not last:
-                heapq.heappush(heap, (cost + costs[0], next(tie), node, 0))
+            node = add_state(grids, parent.steps + (step,), parent.cost + costs[idx], prio)
+            if node is not None and not last:
+                heapq.heappush(heap, (prio + prios[0], next(tie), node, 0))
 
     def apply_step(parent: _Node, idx: int, need: tuple[tuple[int, int], ...] | None) -> tuple[np.ndarray, ...] | None:
         """`_apply_all` of steps[idx], each grid's result taken from the memo when another state had that grid."""
@@ -519,7 +528,7 @@ def search(
             out.append(r)
         return tuple(out)
 
-    def add_state(grids: tuple[np.ndarray, ...], program: tuple[Step, ...], cost: int) -> _Node | None:
+    def add_state(grids: tuple[np.ndarray, ...], program: tuple[Step, ...], cost: int, prio: float) -> _Node | None:
         """The new state (considered as an answer), or None when it was seen before."""
         parts = [_grid_key(g) for g in grids]
         k = b"".join(parts)
@@ -529,12 +538,12 @@ def search(
         seen.add(k)
         stats.states += 1
         n_states[0] += 1
-        node = _Node(grids, program, cost, tuple(g.shape for g in grids), keys=_memo_keys(grids, parts))
+        node = _Node(grids, program, cost, tuple(g.shape for g in grids), keys=_memo_keys(grids, parts), prio=prio)
         consider(node)
         return node
 
     canvas_steps = [Step(op=op) for op in canvas_ops(train_in, train_out)] if canvas else []
-    expand([(costs[0], next(tie), root, 0)], CANVAS_RESERVE if canvas_steps else 0.0)
+    expand([(prios[0], next(tie), root, 0)], CANVAS_RESERVE if canvas_steps else 0.0)
     if canvas_steps and not any(sol.plain for sol in solutions):
         # fallback: programs that start on a canvas of the predicted output size, in the time kept for them (it
         # ends at its own clock: the refinement reserve may appear only now, when canvas states reach the pool)
@@ -546,8 +555,8 @@ def search(
         for step in canvas_steps:
             stats.evaluated += 1
             grids = _apply_all(root, step)
-            if grids is not None and (node := add_state(grids, (step,), step.cost)) is not None and max_depth > 1:
-                heap.append((node.cost + costs[0], next(tie), node, 0))
+            if grids is not None and (node := add_state(grids, (step,), step.cost, step.cost)) is not None and max_depth > 1:
+                heap.append((node.prio + prios[0], next(tie), node, 0))
         heapq.heapify(heap)
         expand(heap, 0.0, window)
     if not any(sol.plain for sol in solutions):
@@ -682,6 +691,7 @@ def solve_task(
     stats: SearchStats | None = None,
     cpu_limit_s: float | None = None,
     max_states: int | None = None,
+    prior: StepPrior | None | str = "default",
 ) -> list[Solution]:
     """Search in the task's own colours, then (while nothing is found and time is left) in colour-normalised frames.
 
@@ -690,7 +700,12 @@ def solve_task(
     its input; predictions are mapped back with the test input's inverse permutation.
     `cpu_limit_s` bounds the CPU seconds of this process spent here (on top of the wall-clock deadline).
     `max_states` bounds each frame's search by its number of distinct states (see `search`).
+    `prior`: the step prior of every frame's search ("default": `prior.default_prior()`; None: the hand order).
     """
+    if isinstance(prior, str):
+        if prior != "default":
+            raise ValueError(f"prior must be a StepPrior, None or 'default', not {prior!r}")
+        prior = default_prior()
     train = [(np.asarray(i, np.int8), np.asarray(o, np.int8)) for i, o in train]
     tests = [np.asarray(t, np.int8) for t in test_inputs]
     frames = [""]
@@ -710,7 +725,7 @@ def solve_task(
         cpu_end = None if cpu_limit_s is None else cpu + (cpu0 + cpu_limit_s - cpu) * share
         if not frame:
             sols += search(train, tests, wall_end, max_depth=max_depth, stats=stats, cpu_deadline=cpu_end,
-                           max_states=max_states)
+                           max_states=max_states, prior=prior)
             continue
         perm = FRAMES[frame]
         ptrain = []
@@ -719,7 +734,7 @@ def solve_task(
             ptrain.append((p[i], p[o]))
         tperms = [perm(t) for t in tests]
         found = search(ptrain, [p[t] for p, t in zip(tperms, tests, strict=True)], wall_end, max_depth=max_depth,
-                       stats=stats, cpu_deadline=cpu_end, max_states=max_states)
+                       stats=stats, cpu_deadline=cpu_end, max_states=max_states, prior=prior)
         for s in found:
             s.predictions = [None if q is None else inverse_perm(p)[q] for q, p in zip(s.predictions, tperms, strict=True)]
             s.frame = frame
