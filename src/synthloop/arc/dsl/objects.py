@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -127,6 +127,27 @@ def enclosed_mask(g: np.ndarray, color: int | None = None, connectivity: int = 4
 # objects
 
 
+class _once:
+    """functools.cached_property without its per-first-access lock (Python < 3.12 takes one): computed on first
+    access and stored in the instance's __dict__, which later accesses read directly."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
+
+
 @dataclass(eq=False)
 class Object:
     """A set of grid cells with their colours.
@@ -143,7 +164,7 @@ class Object:
     meta: dict = field(default_factory=dict)
 
     # --- geometry
-    @cached_property
+    @_once
     def bbox(self) -> tuple[int, int, int, int]:
         """(top, left, bottom, right), bottom/right exclusive."""
         return int(self.rows.min()), int(self.cols.min()), int(self.rows.max()) + 1, int(self.cols.max()) + 1
@@ -172,14 +193,14 @@ class Object:
     def area(self) -> int:
         return self.height * self.width
 
-    @cached_property
+    @_once
     def mask(self) -> np.ndarray:
         t, lf, b, r = self.bbox
         m = np.zeros((b - t, r - lf), dtype=bool)
         m[self.rows - t, self.cols - lf] = True
         return m
 
-    @cached_property
+    @_once
     def patch(self) -> np.ndarray:
         t, lf, b, r = self.bbox
         p = np.full((b - t, r - lf), -1, dtype=np.int8)
@@ -198,11 +219,11 @@ class Object:
         return (t + b - 1) / 2, (lf + r - 1) / 2
 
     # --- colour
-    @cached_property
+    @_once
     def colors(self) -> tuple[int, ...]:
         return tuple(int(v) for v in np.unique(self.values))
 
-    @cached_property
+    @_once
     def color(self) -> int:
         """The most frequent colour (smallest on ties)."""
         return int(np.argmax(np.bincount(self.values.astype(np.int64), minlength=10)))
@@ -212,19 +233,19 @@ class Object:
         return len(self.colors)
 
     # --- shape properties
-    @cached_property
+    @_once
     def shape_key(self) -> bytes:
         """Equal for objects with the same shape (mask), whatever their colour and position."""
         m = self.mask
         return bytes([m.shape[0], m.shape[1]]) + np.packbits(m).tobytes()
 
-    @cached_property
+    @_once
     def patch_key(self) -> bytes:
         """Equal for objects with the same shape and colours."""
         p = self.patch
         return bytes([p.shape[0], p.shape[1]]) + p.tobytes()
 
-    @cached_property
+    @_once
     def holes(self) -> int:
         """Number of 4-connected regions of non-object cells inside the bbox that do not reach the bbox edge."""
         if self.size == self.area or self.height < 3 or self.width < 3:
@@ -233,7 +254,7 @@ class Object:
         edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
         return n - int((edge > 0).sum())
 
-    @cached_property
+    @_once
     def hole_cells(self) -> int:
         if self.size == self.area or self.height < 3 or self.width < 3:
             return 0
@@ -250,11 +271,11 @@ class Object:
         t, lf, b, r = self.bbox
         return t == 0 or lf == 0 or b == self.grid_shape[0] or r == self.grid_shape[1]
 
-    @cached_property
+    @_once
     def symmetric_lr(self) -> bool:
         return bool(np.array_equal(self.patch, self.patch[:, ::-1]))
 
-    @cached_property
+    @_once
     def symmetric_ud(self) -> bool:
         return bool(np.array_equal(self.patch, self.patch[::-1]))
 
@@ -280,12 +301,13 @@ def _objects_from_labels(g: np.ndarray, labels: np.ndarray, n: int) -> list[Obje
     sorted_labels = flat[order]
     starts = np.searchsorted(sorted_labels, np.arange(1, n + 2))
     w = g.shape[1]
-    gv = np.asarray(g, dtype=np.int8).ravel()
-    objs = []
-    for i in range(n):
-        idx = order[starts[i] : starts[i + 1]]
-        objs.append(Object(idx // w, idx % w, gv[idx], (g.shape[0], g.shape[1]), index=i))
-    return objs
+    # every cell's row and column at once; each object takes its slice (views of shared arrays: read them only)
+    rows, cols = np.divmod(order, w)
+    vals = np.asarray(g, dtype=np.int8).ravel()[order]
+    shape = (g.shape[0], g.shape[1])
+    bounds = starts.tolist()
+    return [Object(rows[a:b], cols[a:b], vals[a:b], shape, index=i)
+            for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
 
 
 def components(

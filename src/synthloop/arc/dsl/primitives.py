@@ -86,8 +86,40 @@ def label(mask: np.ndarray, connectivity: int = 4) -> tuple[np.ndarray, int]:
     return lab, int(n)
 
 
+def _run_ids(mask: np.ndarray) -> np.ndarray:
+    """Per cell, an id (< mask.size + 1) that the cells of one horizontal run of `mask` share and no other cell of
+    the mask has (a new id at each row start and at each cell outside the mask, which callers mask out)."""
+    breaks = ~mask
+    breaks[:, 0] = True
+    return np.cumsum(breaks.ravel()).reshape(mask.shape)
+
+
+def _open_background(bg: np.ndarray) -> np.ndarray:
+    """The cells of `bg` connected to the grid border through `bg` (4-connected): reach spreads along whole row
+    runs, then whole column runs, until nothing new is reached (a few rounds: one per turn of the longest path)."""
+    h, w = bg.shape
+    rows, cols = _run_ids(bg), _run_ids(bg.T).T
+    reach = np.zeros((h, w), dtype=bool)
+    reach[0], reach[-1], reach[:, 0], reach[:, -1] = bg[0], bg[-1], bg[:, 0], bg[:, -1]
+    n = int(reach.sum())
+    while True:
+        hit = np.zeros(h * w + 1, dtype=bool)
+        hit[rows[reach]] = True
+        reach = bg & hit[rows]
+        hit = np.zeros(h * w + 1, dtype=bool)
+        hit[cols[reach]] = True
+        reach = bg & hit[cols]
+        m = int(reach.sum())
+        if m == n:
+            return reach
+        n = m
+
+
 def enclosed(g: np.ndarray, connectivity: int = 4) -> np.ndarray:
     """Background cells not connected to the grid border through background."""
+    if connectivity == 4:  # by run spreading (cheaper than labelling); 8-connected: by labelling
+        bg = g == 0
+        return bg & ~_open_background(bg)
     lab, n = label(g == 0, connectivity)
     if n == 0:
         return np.zeros(g.shape, dtype=bool)
@@ -287,13 +319,23 @@ def rot_4(g: np.ndarray) -> np.ndarray | None:
     return _ok(np.vstack([top, bot]))
 
 
+def _kron_mask(m: np.ndarray, g: np.ndarray) -> np.ndarray | None:
+    """np.kron(m, g) as int8 for a bool mask of g's shape (None when a side would pass MAX_SIDE, like `_ok`), by
+    broadcasting (the kron is computed only when it fits)."""
+    h, w = g.shape
+    if h * h > MAX_SIDE or w * w > MAX_SIDE or h == 0 or w == 0:
+        return None
+    g8 = g.astype(np.int8, copy=False)
+    return (m.astype(np.int8)[:, None, :, None] * g8[None, :, None, :]).reshape(h * h, w * w)
+
+
 def fractal(g: np.ndarray) -> np.ndarray | None:
     """Each non-background cell becomes a copy of the whole grid."""
-    return _ok(np.kron((g != 0).astype(np.int8), g).astype(np.int8))
+    return _kron_mask(g != 0, g)
 
 
 def fractal_inv(g: np.ndarray) -> np.ndarray | None:
-    return _ok(np.kron((g == 0).astype(np.int8), g).astype(np.int8))
+    return _kron_mask(g == 0, g)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -301,21 +343,21 @@ def fractal_inv(g: np.ndarray) -> np.ndarray | None:
 
 
 def keep_colour(c: int) -> Op:
-    return lambda g: np.where(g == c, g, 0).astype(np.int8)
+    return lambda g: np.where(g == c, g, 0).astype(np.int8, copy=False)
 
 
 def remove_colour(c: int) -> Op:
-    return lambda g: np.where(g == c, 0, g).astype(np.int8)
+    return lambda g: np.where(g == c, 0, g).astype(np.int8, copy=False)
 
 
 def to_new(g: np.ndarray) -> np.ndarray:
     """Every non-background cell painted NEW (shape only)."""
-    return np.where(g != 0, NEW, 0).astype(np.int8)
+    return np.where(g != 0, NEW, 0).astype(np.int8, copy=False)
 
 
 def invert(g: np.ndarray) -> np.ndarray:
     """Background becomes NEW and everything else background."""
-    return np.where(g == 0, NEW, 0).astype(np.int8)
+    return np.where(g == 0, NEW, 0).astype(np.int8, copy=False)
 
 
 def majority_colour(g: np.ndarray, nonzero: bool = True) -> int | None:
@@ -355,7 +397,7 @@ def half(axis: int, which: int) -> Op:
 
 def paint_majority(g: np.ndarray) -> np.ndarray | None:
     c = majority_colour(g)
-    return None if c is None else np.where(g != 0, c, 0).astype(np.int8)
+    return None if c is None else np.where(g != 0, c, 0).astype(np.int8, copy=False)
 
 
 def cell_majority(g: np.ndarray) -> np.ndarray | None:
@@ -411,12 +453,12 @@ def gravity(direction: int) -> Op:
 
 def fill_enclosed(g: np.ndarray) -> np.ndarray:
     m = enclosed(g, 4)
-    return np.where(m, NEW, g).astype(np.int8)
+    return np.where(m, NEW, g).astype(np.int8, copy=False)
 
 
 def fill_enclosed8(g: np.ndarray) -> np.ndarray:
     m = enclosed(g, 8)
-    return np.where(m, NEW, g).astype(np.int8)
+    return np.where(m, NEW, g).astype(np.int8, copy=False)
 
 
 def _neighbour_any(mask: np.ndarray, diag: bool) -> np.ndarray:
@@ -432,7 +474,7 @@ def outline(diag: bool) -> Op:
 
     def f(g: np.ndarray) -> np.ndarray:
         m = _neighbour_any(g != 0, diag) & (g == 0)
-        return np.where(m, NEW, g).astype(np.int8)
+        return np.where(m, NEW, g).astype(np.int8, copy=False)
 
     return f
 
@@ -442,7 +484,7 @@ def interior(g: np.ndarray) -> np.ndarray:
     nz = g != 0
     p = np.pad(nz, 1)
     inner = nz & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
-    return np.where(inner, NEW, g).astype(np.int8)
+    return np.where(inner, NEW, g).astype(np.int8, copy=False)
 
 
 def border_cells(g: np.ndarray) -> np.ndarray:
@@ -450,7 +492,7 @@ def border_cells(g: np.ndarray) -> np.ndarray:
     nz = g != 0
     p = np.pad(nz, 1)
     inner = nz & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
-    return np.where(inner, 0, g).astype(np.int8)
+    return np.where(inner, 0, g).astype(np.int8, copy=False)
 
 
 def grid_border(g: np.ndarray) -> np.ndarray:
@@ -541,6 +583,32 @@ def symmetrise(kind: str) -> Op:
     return f
 
 
+def _line_agreement(a: np.ndarray, noise: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every pair of rows (i, j) of `a`: whether they agree on every column where neither is `noise`, and
+    whether there is such a column at all; two (n, n) bool matrices."""
+    clean = a != noise
+    both = clean[:, None, :] & clean[None, :, :]
+    differ = both & (a[:, None, :] != a[None, :, :])
+    return ~differ.any(axis=2), both.any(axis=2)
+
+
+def _mirror_rows(a: np.ndarray, noise: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first reflection i -> s - i (s from n // 2 up) under which at least half the rows have a partner and
+    every pair agrees outside the noise (with some cell to compare): its (rows, partner rows); None when none."""
+    n = a.shape[0]
+    agree, overlap = _line_agreement(a, noise)
+    agree_f, overlap_f = agree[:, ::-1], overlap[:, ::-1]  # pairs (i, s - i): the diagonal n - 1 - s of these
+    for s in range(n // 2, 2 * n - 1 - n // 2):
+        k = n - 1 - s
+        if n - abs(k) < n * 0.5:
+            continue
+        if not agree_f.diagonal(k).all() or not overlap_f.diagonal(k).any():
+            continue
+        src = np.arange(max(0, s - n + 1), min(n, s + 1))
+        return src, s - src
+    return None
+
+
 def repair_symmetry(noise: int) -> Op:
     """Cells of colour `noise` take the colour of a mirror-image cell (lr, ud, transpose, rot) that is not noise.
 
@@ -552,26 +620,9 @@ def repair_symmetry(noise: int) -> Op:
         if not bad.any() or bad.all():
             return None
         out = g.astype(np.int16).copy()
-        h, w = g.shape
         found = False
         for axis in (0, 1):
-            n = h if axis == 0 else w
-            best = None
-            for s in range(n // 2, 2 * n - 1 - n // 2):
-                # reflection i -> s - i
-                idx = s - np.arange(n)
-                valid = (idx >= 0) & (idx < n)
-                if valid.sum() < n * 0.5:
-                    continue
-                a = g if axis == 0 else g.T
-                src = np.arange(n)[valid]
-                dst = idx[valid]
-                A, B = a[src], a[dst]
-                ok = (A != noise) & (B != noise)
-                if ok.sum() == 0 or (A[ok] != B[ok]).any():
-                    continue
-                best = (src, dst)
-                break
+            best = _mirror_rows(g if axis == 0 else g.T, noise)
             if best is None:
                 continue
             src, dst = best
@@ -654,6 +705,21 @@ def _period_tile(g: np.ndarray, noise: int, py: int, px: int) -> np.ndarray | No
     return hi
 
 
+def _line_periods(a: np.ndarray, noise: int) -> list[int]:
+    """The periods p in 1..n-1 of the rows of `a` (n rows) outside the noise: `_period_tile(a, noise, p, width)` is
+    not None, i.e. every two rows a multiple of p apart agree wherever neither is noise."""
+    n = a.shape[0]
+    if n < 2:
+        return []
+    agree, _ = _line_agreement(a, noise)
+    i, j = np.nonzero(np.triu(~agree, 1))
+    gaps = np.unique(j - i)  # distances between rows that disagree
+    periods = np.arange(1, n)
+    if gaps.size == 0:
+        return periods.tolist()
+    return periods[(gaps[None, :] % periods[:, None] != 0).all(axis=1)].tolist()
+
+
 def complete_period(noise: int) -> Op:
     """Repair a periodic (tiled) pattern: cells of colour `noise` take the colour of the same cell in the tile.
 
@@ -666,8 +732,7 @@ def complete_period(noise: int) -> Op:
         if not bad.any() or bad.mean() > 0.5:
             return None
         h, w = g.shape
-        pys = [py for py in range(1, h) if _period_tile(g, noise, py, w) is not None]
-        pxs = [px for px in range(1, w) if _period_tile(g, noise, h, px) is not None]
+        pys, pxs = _line_periods(g, noise), _line_periods(g.T, noise)
         pys.append(h)
         pxs.append(w)
         for py, px in sorted(((a, b) for a in pys for b in pxs), key=lambda t: t[0] * t[1]):
@@ -691,7 +756,7 @@ def denoise(g: np.ndarray) -> np.ndarray | None:
     lone = (sizes == 1)[lab] & (lab > 0)
     if not lone.any():
         return None
-    return np.where(lone, 0, g).astype(np.int8)
+    return np.where(lone, 0, g).astype(np.int8, copy=False)
 
 
 def fill_bbox(g: np.ndarray) -> np.ndarray | None:
@@ -787,7 +852,7 @@ def _obj_pieces_from_masks(g: np.ndarray, masks: list[np.ndarray]) -> list[Piece
     for mfull in masks:
         t, lf, b, r = _bbox(mfull)  # type: ignore[misc]
         m = mfull[t:b, lf:r]
-        sub = np.where(m, g[t:b, lf:r], 0).astype(np.int8)
+        sub = np.where(m, g[t:b, lf:r], 0).astype(np.int8, copy=False)
         out.append(Piece(sub, m, t, lf, g))
     return out
 
@@ -874,17 +939,39 @@ def _halves(axis: int, n: int = 2) -> Callable[[np.ndarray], list[Piece] | None]
     return f
 
 
+class Pieces(list):
+    """A splitter's pieces (a list), with `picks`: each pick's choice among them, computed once and shared by the
+    selectors built on that pick (crop / keep / erase / mark / inside the same piece), since the search reuses one
+    grid's pieces for every selector. Pieces are never changed once made."""
+
+    __slots__ = ("picks",)
+
+    def __init__(self, items: Sequence[Piece] = ()) -> None:
+        super().__init__(items)
+        self.picks: dict[str, Piece | None] = {}
+
+
+def _splitting(fn: Callable[[np.ndarray], list[Piece] | None]) -> Callable[[np.ndarray], list[Piece] | None]:
+    """The splitter `fn` with its pieces as `Pieces`."""
+
+    def f(g: np.ndarray) -> list[Piece] | None:
+        ps = fn(g)
+        return None if ps is None else Pieces(ps)
+
+    return f
+
+
 SPLITTERS: list[Splitter] = [
-    Splitter("objects4", lambda g: _obj_pieces(g, "c4"), 1, "the single-colour 4-connected objects"),
-    Splitter("objects8", lambda g: _obj_pieces(g, "c8"), 1, "the single-colour 8-connected objects"),
-    Splitter("multi4", lambda g: _obj_pieces(g, "m4"), 1, "the multi-colour 4-connected objects"),
-    Splitter("multi8", lambda g: _obj_pieces(g, "m8"), 1, "the multi-colour 8-connected objects"),
-    Splitter("colours", _colour_pieces, 1, "the colour layers"),
-    Splitter("cells", _cells, 1, "the cells between the separator lines", "part"),
-    Splitter("halves_v", _halves(1), 1, "the left and right halves", "part"),
-    Splitter("halves_h", _halves(0), 1, "the top and bottom halves", "part"),
-    Splitter("thirds_v", _halves(1, 3), 2, "the three vertical thirds", "part"),
-    Splitter("thirds_h", _halves(0, 3), 2, "the three horizontal thirds", "part"),
+    Splitter("objects4", _splitting(lambda g: _obj_pieces(g, "c4")), 1, "the single-colour 4-connected objects"),
+    Splitter("objects8", _splitting(lambda g: _obj_pieces(g, "c8")), 1, "the single-colour 8-connected objects"),
+    Splitter("multi4", _splitting(lambda g: _obj_pieces(g, "m4")), 1, "the multi-colour 4-connected objects"),
+    Splitter("multi8", _splitting(lambda g: _obj_pieces(g, "m8")), 1, "the multi-colour 8-connected objects"),
+    Splitter("colours", _splitting(_colour_pieces), 1, "the colour layers"),
+    Splitter("cells", _splitting(_cells), 1, "the cells between the separator lines", "part"),
+    Splitter("halves_v", _splitting(_halves(1)), 1, "the left and right halves", "part"),
+    Splitter("halves_h", _splitting(_halves(0)), 1, "the top and bottom halves", "part"),
+    Splitter("thirds_v", _splitting(_halves(1, 3)), 2, "the three vertical thirds", "part"),
+    Splitter("thirds_h", _splitting(_halves(0, 3)), 2, "the three horizontal thirds", "part"),
 ]
 
 
@@ -1070,7 +1157,7 @@ def _bool(op: str) -> Callable[[list[Piece]], np.ndarray | None]:
             m = ms[1] & ~ms[0]
         else:
             raise ValueError(op)
-        return np.where(m, NEW, 0).astype(np.int8)
+        return np.where(m, NEW, 0).astype(np.int8, copy=False)
 
     return f
 
@@ -1106,9 +1193,25 @@ def _arrange(kind: str) -> Callable[[list[Piece]], np.ndarray | None]:
     return f
 
 
+def _shared_pick(name: str, pick: Callable[[list[Piece]], Piece | None]) -> Callable[[list[Piece]], Piece | None]:
+    """`pick`, its choice kept in the pieces' `picks` under `name` when they are `Pieces` (computed once per pieces)."""
+
+    def f(ps: list[Piece]) -> Piece | None:
+        picks = getattr(ps, "picks", None)
+        if picks is None:
+            return pick(ps)
+        p = picks.get(name, picks)  # the dict itself marks a miss
+        if p is picks:
+            p = picks[name] = pick(ps)
+        return p
+
+    return f
+
+
 def build_selectors() -> list[Selector]:
     sels: list[Selector] = []
-    for name, pick, cost, phrase in PICKS:
+    for name, plain_pick, cost, phrase in PICKS:
+        pick = _shared_pick(name, plain_pick)
         sels.append(Selector(f"crop_{name}", _crop_sel(pick), 1 + cost, f"crop {phrase}"))
         obj = ("obj",)
         sels.append(Selector(f"keep_{name}", _keep_sel(pick), 2 + cost, f"keep only {phrase} in place", True, obj))
@@ -1229,7 +1332,7 @@ def marked(op: Op) -> Op:
         added = (r != g) & (g == 0)
         if not added.any():
             return None
-        return np.where(added, NEW, r).astype(np.int8)
+        return np.where(added, NEW, r).astype(np.int8, copy=False)
 
     return f
 

@@ -289,18 +289,28 @@ def _unique_inverse(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rule_candidates(train_maps, outs, changed, deadline):
-    """Precise rules (feature condition -> source) that cover at least one changed train cell."""
+    """Precise rules (feature condition -> source) that cover at least one changed train cell.
+
+    Per feature and key kind, every (source, key) pair that is right on all the key's cells and covers a changed
+    cell is one rule, sources in the order feature, const0..const9 and keys ascending; a rule's cover (its changed
+    cells, in order) is a read-only slice of one array."""
     colour = np.concatenate([m.g.ravel() for m in train_maps])
     out = np.concatenate(outs)
     changed_idx = np.flatnonzero(changed)  # the changed cells, in order
+    colour_key = colour * 64
+    const_names = [f"const{c}" for c in range(10)]
     rules = []
     for name in _RULE_FEATURES:
         check_deadline(deadline)
-        for abstract in ((False, True) if _is_colour_feature(name) else (False,)):
+        colour_feature = _is_colour_feature(name)
+        wrong = None
+        if colour_feature:  # cells where the feature's own colour is not the wanted one
+            raw = np.concatenate([m[name].ravel() for m in train_maps])
+            wrong = raw != out
+        for abstract in ((False, True) if colour_feature else (False,)):
             vals = np.concatenate([_feature_values(m, name, abstract) for m in train_maps])
-            raw = np.concatenate([m[name].ravel() for m in train_maps]) if _is_colour_feature(name) else None
             for keyed in ("any", "colour"):
-                key = vals if keyed == "any" else colour * 64 + np.minimum(vals, 63)
+                key = vals if keyed == "any" else colour_key + np.minimum(vals, 63)
                 uniq, inv = _unique_inverse(key)
                 n_keys = uniq.size
                 # per key: its changed cells (in order), its size, and how many of its cells want each colour
@@ -311,12 +321,18 @@ def _rule_candidates(train_maps, outs, changed, deadline):
                 sizes = np.bincount(inv, minlength=n_keys)
                 wants = np.bincount(inv * 10 + out, minlength=n_keys * 10).reshape(n_keys, 10)
                 # a source is right for a key when it gives the wanted colour on every cell of the key
-                rights = [] if raw is None else [("feature", np.bincount(inv[raw != out], minlength=n_keys) == 0)]
-                rights += [(f"const{c}", wants[:, c] == sizes) for c in range(10)]
-                for sname, right in rights:
-                    for g in np.flatnonzero(right & has_changed).tolist():
-                        cover = changed_idx[ch_order[ch_starts[g]:ch_starts[g + 1]]]
-                        rules.append((name, abstract, keyed, int(uniq[g]), sname, cover))
+                right = (wants == sizes[:, None]).T  # (10 constants, n_keys)
+                if wrong is not None:
+                    right = np.concatenate([(np.bincount(inv[wrong], minlength=n_keys) == 0)[None], right])
+                src_idx, key_idx = np.nonzero(right & has_changed)  # row-major: by source, then key
+                if not src_idx.size:
+                    continue
+                snames = (["feature"] if wrong is not None else []) + const_names
+                covers = changed_idx[ch_order]
+                covers.flags.writeable = False
+                starts, ends = ch_starts[key_idx].tolist(), ch_starts[key_idx + 1].tolist()
+                for s, k, a, b in zip(src_idx.tolist(), uniq[key_idx].tolist(), starts, ends, strict=True):
+                    rules.append((name, abstract, keyed, k, snames[s], covers[a:b]))
     return rules
 
 

@@ -27,19 +27,40 @@ def _shift(g: np.ndarray, dr: int, dc: int, fill: int = OUT) -> np.ndarray:
 
 
 def _ray(g: np.ndarray, bg: int, dr: int, dc: int) -> np.ndarray:
-    """The first non-background colour met walking from each cell in direction (dr, dc), excluding the cell."""
+    """The first non-background colour met walking from each cell in direction (dr, dc), excluding the cell (`OUT`
+    off the grid; a cell of colour `OUT` also ends the walk, with `OUT`).
+
+    Straight walks take the nearest stopping row by a running min / max; diagonal ones go row by row from the far
+    side (a cell's ray is its next cell's colour when that cell stops the walk, else the next cell's own ray)."""
+    if dr == 0:  # along rows: the same walk on the transpose
+        return np.ascontiguousarray(_ray(np.asarray(g).T, bg, dc, 0).T)
     h, w = g.shape
-    out = np.full((h, w), OUT, dtype=np.int64)
-    cur = _shift(g, dr, dc)
-    known = np.zeros((h, w), dtype=bool)
-    for k in range(1, max(h, w) + 1):
-        hit = ~known & (cur != bg) & (cur != OUT)
-        out[hit] = cur[hit]
-        known |= hit | (cur == OUT)
-        if known.all():
-            break
-        cur = _shift(g, dr * (k + 1), dc * (k + 1))
-    return out
+    if dc == 0:
+        stops = (g != bg) | (g == OUT)
+        rows = np.arange(h)[:, None]
+        nxt = np.empty((h, w), dtype=np.intp)  # the row where each cell's walk stops (h: off the grid)
+        if dr > 0:
+            idx = np.where(stops, rows, h)
+            nxt[-1] = h
+            nxt[:-1] = np.minimum.accumulate(idx[::-1], axis=0)[::-1][1:]
+        else:
+            idx = np.where(stops, rows, h)
+            idx[~stops] = -1
+            nxt[0] = -1
+            nxt[1:] = np.maximum.accumulate(idx, axis=0)[:-1]
+            nxt[nxt < 0] = h
+        ext = np.full((h + 1, w), OUT, dtype=np.int64)
+        ext[:h] = g
+        return ext[nxt, np.arange(w)[None, :]]
+    padded = np.full((h, w + 2), OUT, dtype=np.int64)  # a column of OUT each side: the walk leaves the grid there
+    padded[:, 1:-1] = g
+    stops = (padded != bg) | (padded == OUT)
+    out = np.full((h, w + 2), OUT, dtype=np.int64)
+    lo, hi = 1 + dc, w + 1 + dc
+    for r in (range(h - 2, -1, -1) if dr > 0 else range(1, h)):
+        n = r + dr
+        out[r, 1:-1] = np.where(stops[n, lo:hi], padded[n, lo:hi], out[n, lo:hi])
+    return out[:, 1:-1].copy()
 
 
 class FeatureMaps:

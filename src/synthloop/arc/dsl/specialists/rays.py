@@ -5,6 +5,7 @@ with it) draws a line of its colour up to that object; markers that do not line 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -61,12 +62,31 @@ def rays_to_target(task: ArcTask, deadline: float) -> list[Candidate]:
     return []
 
 
-def _lines_fn(modes: dict[int, str], rows_last: bool):
+def _cell_lister() -> Callable[[np.ndarray], list[tuple[int, int, int]]]:
+    """A grid's non-background cells (row, column, colour) in reading order, each grid's list computed once (the
+    lister is shared by the hypotheses of one task, which all run on the same grids; callers must not change it)."""
+    memo: dict[tuple, list[tuple[int, int, int]]] = {}
+
+    def cells_of(g: np.ndarray) -> list[tuple[int, int, int]]:
+        key = (g.shape, g.dtype.str, g.tobytes())
+        cells = memo.get(key)
+        if cells is None:
+            bg = O.background_color(g)
+            ys, xs = np.nonzero(g != bg)
+            cells = memo[key] = list(zip(ys.tolist(), xs.tolist(), g[ys, xs].tolist(), strict=True))
+        return cells
+
+    return cells_of
+
+
+def _lines_fn(modes: dict[int, str], rows_last: bool,
+              cells_of: Callable[[np.ndarray], list[tuple[int, int, int]]] | None = None):
+    cells_of = cells_of or _cell_lister()
+
     def fn(g: np.ndarray) -> np.ndarray | None:
         g = np.asarray(g)
-        bg = O.background_color(g)
         out = g.copy()
-        cells = [(int(y), int(x), int(g[y, x])) for y, x in zip(*np.nonzero(g != bg), strict=True)]
+        cells = cells_of(g)
         if any(c not in modes for _, _, c in cells):
             return None
         order = ("col", "row") if rows_last else ("row", "col")
@@ -95,12 +115,13 @@ def colour_lines(task: ArcTask, deadline: float) -> list[Candidate]:
     fg = [c for c in colours if c not in bgs]
     if not fg or len(fg) > 4:
         return []
+    cells_of = _cell_lister()
     for combo in itertools.product(("row", "col", "none"), repeat=len(fg)):
         if all(m == "none" for m in combo):
             continue
         modes = dict(zip(fg, combo, strict=True))
         for rows_last in (True, False):
-            c = make_candidate(task, _lines_fn(modes, rows_last), family="motion",
+            c = make_candidate(task, _lines_fn(modes, rows_last, cells_of), family="motion",
                                program=f"colour_lines({modes}, rows_last={rows_last})",
                                description="every cell draws the whole row or column through it by its colour: "
                                            + ", ".join(f"{k}: {v}" for k, v in modes.items()), size=4 + len(fg))

@@ -71,16 +71,20 @@ def _whole(perm: Callable[[list[int]], list[int]]) -> GridFn:
 def _blocks(g: np.ndarray) -> list[tuple[slice, slice]] | None:
     """Bounding boxes of the solid multi-colour blocks on the background; None when some object is not a solid
     rectangle of rings."""
+    from scipy import ndimage  # a dependency (see objects); imported here to keep `import synthloop` light
+
     bg = O.background_color(g)
     lab, n = O.label(g != bg, 4)
-    boxes = []
-    for k in range(1, n + 1):
-        rr, cc = np.nonzero(lab == k)
-        s = (slice(int(rr.min()), int(rr.max()) + 1), slice(int(cc.min()), int(cc.max()) + 1))
-        if len(rr) != (s[0].stop - s[0].start) * (s[1].stop - s[1].start) or ring_colours(g[s]) is None:
-            return None
-        boxes.append(s)
-    return boxes or None
+    if n == 0:
+        return None
+    sizes = np.bincount(lab.ravel(), minlength=n + 1)[1:].tolist()
+    boxes = [(slice(r.start, r.stop), slice(c.start, c.stop)) for r, c in ndimage.find_objects(lab, n)]
+    # every block fills its bounding box (checked for all at once), and is a ring picture
+    if any(k != (r.stop - r.start) * (c.stop - c.start) for k, (r, c) in zip(sizes, boxes, strict=True)):
+        return None
+    if any(ring_colours(g[s]) is None for s in boxes):
+        return None
+    return boxes
 
 
 def _each_block(perm: Callable[[list[int]], list[int]]) -> GridFn:

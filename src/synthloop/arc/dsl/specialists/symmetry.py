@@ -18,21 +18,17 @@ from synthloop.arc.grid import ArcTask, Candidate
 
 
 def _periods(g: np.ndarray, known: np.ndarray, axis: int) -> list[int]:
-    """Shifts p along `axis` such that every pair of known cells p, 2p, ... apart agree (smallest first)."""
+    """Shifts p along `axis` such that every pair of known cells p, 2p, ... apart agree (smallest first).
+
+    Whether the known cells s apart agree is found once per shift s; a period needs it for each of its multiples."""
     n = g.shape[axis]
-    out = []
-    for p in range(1, n):
-        ok = True
-        for s in range(p, n, p):
-            a, b = (g[:-s], g[s:]) if axis == 0 else (g[:, :-s], g[:, s:])
-            ka, kb = (known[:-s], known[s:]) if axis == 0 else (known[:, :-s], known[:, s:])
-            both = ka & kb
-            if np.any(a[both] != b[both]):
-                ok = False
-                break
-        if ok:
-            out.append(p)
-    return out + [n]
+    agree = [True] * n  # agree[s] for s in 1..n-1
+    for s in range(1, n):
+        a, b = (g[:-s], g[s:]) if axis == 0 else (g[:, :-s], g[:, s:])
+        ka, kb = (known[:-s], known[s:]) if axis == 0 else (known[:, :-s], known[:, s:])
+        both = ka & kb
+        agree[s] = not np.any(a[both] != b[both])
+    return [p for p in range(1, n) if all(agree[s] for s in range(p, n, p))] + [n]
 
 
 def _class_fill(g: np.ndarray, known: np.ndarray, key: np.ndarray) -> np.ndarray | None:
