@@ -15,6 +15,15 @@ from ..model import Message
 from . import prompts
 from .checks import is_test_file
 from .file_blocks import FileReply, parse_file_reply, salvage_python, with_appends
+from .method_rewrite import (
+    MAX_PER_KIND,
+    code_fault,
+    exercised_names,
+    members,
+    rewrite_class,
+    rewrite_method,
+    rewrite_test,
+)
 from .rewrite import function_specs, rewrite_function
 from .subagent import MAX_HINTS, Subagent, SubagentResult
 from .tools import empty_functions
@@ -27,7 +36,9 @@ class FilesSubagent(Subagent):
         kwargs["protocol"] = "json"  # no native tool specs are sent
         super().__init__(*args, **kwargs)
         self.asked: list[str] = []  # files the model asked to see (READ)
-        self.rewritten: set[tuple[str, str]] = set()  # (path, function) rewritten from its docstring
+        self.rewritten: set[tuple[str, str]] = set()  # (path, function) rewritten from its docstring or the task
+        self.failures: list[list[str]] = []  # the last failed check's [nodeid, message] pairs
+        self.respecified: set[str] = set()  # methods rewritten from the task's text
 
     def _system(self) -> str:
         return prompts.render("files_system")
@@ -120,6 +131,7 @@ class FilesSubagent(Subagent):
                 result = "\n".join(lines + [prompts.render("files_stubs", path=stubs[0], functions=stubs[1])])
                 continue  # same temperature: not a loop, and a small model's code gets worse when sampled hotter
             report = self.check()
+            self.failures = report.failures
             res.checks = report.brief()
             self.emit("checks", **report.brief())
             if report.ok:
@@ -171,9 +183,71 @@ class FilesSubagent(Subagent):
                 text = new
                 done.append(f"{name}() in {path}")
                 self.emit("function_rewritten", path=path, function=name)
-        if not done:
-            return ""
-        return prompts.render("files_rewritten", functions=", ".join(done))
+        notes = [prompts.render("files_rewritten", functions=", ".join(done))] if done else []
+        if again := self._respecify(bool(done)):
+            notes.append(prompts.render("files_respecified", functions=", ".join(again)))
+        return "\n".join(notes)
+
+    def _respecify(self, changed: bool) -> list[str]:
+        """Rewrite from the task's text, each once per instruction: a class of which the failing tests exercise
+        several methods, whole; else the methods they exercise, one by one (see
+        method_rewrite.py); then, checked again when code was rewritten (`changed`: also by the
+        docstring rewrite), the instruction's own tests that still fail on an expectation although every method
+        they exercise was rewritten from the task's text.
+        Returns what was rewritten, as "C.m() in path"."""
+        store, tools = self.tools.store, self.tools
+        code = [p for p in self.brief.owned if p.endswith(".py") and not is_test_file(p) and store.exists(p)]
+        own_tests = [p for p in sorted(tools.written) if is_test_file(p) and p not in tools.protected and store.exists(p)]
+        owner = {m: (p, c) for p in reversed(code) for m, c in members(store.read(p)).items()}
+        task = (self.brief.task.strip() + "\n\nThis step: " + self.brief.instruction.strip())[:4000]
+        done: list[str] = []
+        targets = dict.fromkeys((owner[n][0], owner[n][1], n) for nodeid, msg in self.failures
+                                for n in exercised_names(nodeid.partition("::")[2], msg, owner, own_tests))
+        for path, cls in dict.fromkeys((p, c) for p, c, _ in targets):  # several failing methods: the class
+            if sum(t[:2] == (path, cls) for t in targets) < 2 or (path, cls) in self.rewritten:
+                continue
+            self.rewritten.add((path, cls))
+            text = store.read(path)
+            new = rewrite_class(self.model, text, cls, task, self.max_tokens)
+            if new is None or (new != text and tools.execute("write_file", {"path": path, "content": new})
+                               .startswith("ERROR")):
+                continue  # unusable: its methods are rewritten one by one below
+            names = [m for m, c in members(new).items() if c == cls]
+            self.rewritten |= {(path, f"{cls}.{m}") for m in names}
+            self.respecified |= set(names)
+            if new != text:
+                done.append(f"class {cls} in {path}")
+                self.emit("class_rewritten", path=path, cls=cls)
+        for path, cls, name in [t for t in targets if (t[0], f"{t[1]}.{t[2]}") not in self.rewritten][:MAX_PER_KIND]:
+            self.rewritten.add((path, f"{cls}.{name}"))
+            text = store.read(path)
+            new = rewrite_method(self.model, text, cls, name, task, self.max_tokens)
+            if new == text:  # written from the task's text, it is what it was: confirmed, not changed
+                self.respecified.add(name)
+            elif new is not None and not tools.execute("write_file", {"path": path, "content": new}) \
+                    .startswith("ERROR"):
+                done.append(f"{cls}.{name}() in {path}")
+                self.respecified.add(name)
+                self.emit("method_rewritten", path=path, method=f"{cls}.{name}")
+        failures = self.check().failures if done or changed else self.failures
+        sources = "\n\n".join(store.read(p) for p in code)
+        tests = [(path, name, msg) for nodeid, msg in failures
+                 if (path := nodeid.partition("::")[0]) in own_tests
+                 and (name := nodeid.partition("::")[2].split("[", 1)[0]) and "::" not in name
+                 and not code_fault(msg, own_tests) and (path, name) not in self.rewritten]
+        for path, name, msg in tests:
+            about = exercised_names(name, msg, owner, own_tests)
+            if not about or not set(about) <= self.respecified or len(done) >= 2 * MAX_PER_KIND:
+                continue  # only a test that fails against methods written from the task's text
+            self.rewritten.add((path, name))
+            text = store.read(path)
+            new = rewrite_test(self.model, text, name, sources, about, task, self.max_tokens)
+            why = f"{name} rewritten from the task's text (the old test kept failing)"
+            if new not in (None, text) and not tools.execute("write_file", {"path": path, "content": new, "reason": why}) \
+                    .startswith("ERROR"):
+                done.append(f"{name}() in {path}")
+                self.emit("test_rewritten", path=path, test=name)
+        return done
 
     def _gap_prompt(self, kind: str, names: list[str]) -> str:
         """The refusal for missing named work, pointing at the owned file where APPEND adds it."""

@@ -75,7 +75,7 @@ def splice(source: str, name: str, reply_code: str) -> str | None:
     decorators = [] if funcs[name].decorator_list else lines[target.start - 1:target.def_line - 1]
     block = "\n\n\n".join(helpers + ["\n".join(decorators + [seg[name]])]).splitlines()
     out = lines[:target.start - 1] + block + lines[target.end:]
-    at = _import_line(old)
+    at = import_line(old)
     if at >= target.end:  # an import below the function: the splice moved it
         at += len(block) - (target.end - target.start + 1)
     text = "\n".join(out[:at] + imports + out[at:]).rstrip("\n") + "\n"
@@ -86,7 +86,7 @@ def splice(source: str, name: str, reply_code: str) -> str | None:
     return text
 
 
-def _import_line(tree: ast.Module) -> int:
+def import_line(tree: ast.Module) -> int:
     """The line index where new imports go: after the module's last import, else after its docstring, else 0."""
     ends = [n.end_lineno or n.lineno for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     if ends:
