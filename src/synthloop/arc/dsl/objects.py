@@ -146,8 +146,6 @@ class _once:
         return value
 
 
-
-
 @dataclass(eq=False)
 class Object:
     """A set of grid cells with their colours.
@@ -304,6 +302,8 @@ def _objects_from_labels(g: np.ndarray, labels: np.ndarray, n: int) -> list[Obje
     # every cell's row and column at once; each object takes its slice (views of shared arrays: read them only)
     rows, cols = np.divmod(order, w)
     vals = np.asarray(g, dtype=np.int8).ravel()[order]
+    for a in (rows, cols, vals):
+        a.setflags(write=False)  # shared by the objects' slices
     shape = (g.shape[0], g.shape[1])
     bounds = starts.tolist()
     return [Object(rows[a:b], cols[a:b], vals[a:b], shape, index=i)
