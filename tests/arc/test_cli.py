@@ -109,13 +109,20 @@ def test_bad_ids_file_is_one_line_exit_2(tmp_path):
     assert res.returncode == 2 and "no task 'nosuchtask'" in res.stderr
 
 
+def _default_sigint() -> None:
+    """The CLI child takes Ctrl-C as a user's terminal would deliver it, even when the tests run as a background job
+    (a non-interactive shell starts those with SIGINT ignored, and an ignored signal stays ignored across exec)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_leaves_an_interrupted_run_and_no_workers(tmp_path):
     d = write_tasks(tmp_path / "t", {f"slow-{i}": flip_task(seed=i) for i in range(3)})
     runs = tmp_path / "runs"
     proc = subprocess.Popen([sys.executable, "-c", "from synthloop.cli import main; main()", "--runs-dir", str(runs),
                              "arc", "eval", "--dataset", str(d), "--solver", "test_core_helpers:MisbehavingSolver",
                              "--time-limit", "60", "--workers", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                            preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         started = runs.exists() and any((p / "events.jsonl").exists() and "arc_eval_started" in
