@@ -75,7 +75,7 @@ def test_order_keeps_cost_tiers_and_puts_used_steps_first(tasks: dict) -> None:
     tier1 = [s.name for s in ordered if s.cost == 1]
     assert tier1[:2] == ["fill_enclosed", "rot270"]  # both cost 1: the more used first
     # priorities: hand cost plus weight x penalty, the most used step gets none, an unseen one the whole weight
-    w = prior.with_weight(0.5)
+    w = StepPrior(prior.counts, prior.n_programs, 0.5)
     pri = dict(zip([s.name for s in steps], w.priorities(steps), strict=True))
     assert pri["crop_unique_colour(cells)"] == 2.0 and pri["compress_bg"] == 2.5
     assert 1.0 < pri["rot270"] < 1.5

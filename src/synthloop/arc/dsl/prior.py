@@ -108,9 +108,6 @@ class StepPrior:
         """Each step's search priority: its cost plus `weight` times its penalty."""
         return [s.cost + self.weight * self.penalty(s.name) for s in steps]
 
-    def with_weight(self, weight: float) -> StepPrior:
-        return StepPrior(self.counts, self.n_programs, weight)
-
     def to_json(self) -> dict:
         return {"n_programs": self.n_programs, "counts": self.counts}
 
