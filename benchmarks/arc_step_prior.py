@@ -1,9 +1,10 @@
 """Learn the DSL search's step prior from programs found on ARC training tasks; prints one JSON object.
 
+    python benchmarks/arc_halves.py --out halves     # the fixed DEV / CHECK halves of training
     # 1. harvest: the search alone (no specialists), a big CPU budget per task, on training ids only
-    python benchmarks/arc_step_prior.py harvest --ids /work/notes/dev.txt --cpu-limit 10 --out dev_harvest.jsonl
+    python benchmarks/arc_step_prior.py harvest --ids halves/dev.txt --cpu-limit 10 --out dev_harvest.jsonl
     # 2. build the prior from harvests and/or benchmark results.jsonl files (runs/*/results.jsonl)
-    python benchmarks/arc_step_prior.py build dev_harvest.jsonl --ids /work/notes/dev.txt --out prior.json
+    python benchmarks/arc_step_prior.py build dev_harvest.jsonl --ids halves/dev.txt --out prior.json
 
 A harvest line has the fields of a benchmark results.jsonl line that `build` reads (task_id, solved, hypotheses
 with source "symbolic" and programs), plus per program `test_correct`. `build` counts, per program that explains
