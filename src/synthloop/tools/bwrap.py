@@ -13,6 +13,7 @@ import glob
 import math
 import os
 import re
+import secrets
 import select
 import shutil
 import signal
@@ -24,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from . import sweeper
 from .outcome import cpu_exhausted, is_oom, reachable_by, read_capped, sandbox_env
 from .sandbox import ExecResult, Limits, SandboxUnavailable
 from .workdir import give_to, write_files
@@ -59,6 +61,10 @@ class BwrapSandbox:
         self.tmp_mb = tmp_mb
         self._ready = False
         self._lock = threading.Lock()
+        # every bwrap command line carries this mark; the sweeper ends the marked sandboxes once this host is gone
+        self._mark = f"{os.getpid()}-{secrets.token_hex(8)}"
+        self._sweeper: subprocess.Popen[bytes] | None = None
+        self._sweeper_lock = threading.Lock()  # not _lock: ensure_ready holds that while its probe starts a sandbox
 
     # ---- public API -------------------------------------------------------------------------------------------
 
@@ -149,6 +155,9 @@ class BwrapSandbox:
 
     def _popen(self, cmd: list[str], **kw: object) -> SandboxProcess:
         drop = self._drops_privileges()
+        with self._sweeper_lock:
+            if self._sweeper is None:  # see tools/sweeper.py: --die-with-parent alone misses a host killed early
+                self._sweeper = sweeper.start(self.uid if drop else os.getuid(), self._mark)
         info_r, info_w = os.pipe()
         cmd = [str(info_w) if a == _INFO_FD else a for a in cmd]
         try:
@@ -209,6 +218,9 @@ class BwrapSandbox:
             "--disable-userns",
             "--die-with-parent",
             "--new-session",
+            "--ro-bind-try",  # a no-op unless the path exists: it names this sandbox's mark for the sweeper
+            f"{sweeper.MARK_DIR}/{self._mark}",
+            f"{sweeper.MARK_DIR}/{self._mark}",
             "--hostname",
             "sandbox",
             "--ro-bind",
