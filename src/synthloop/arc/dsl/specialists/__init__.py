@@ -22,6 +22,7 @@ from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_r
 from synthloop.arc.dsl.specialists.centrelines import lines_through_centres
 from synthloop.arc.dsl.specialists.clearlines import paint_clear_lines
 from synthloop.arc.dsl.specialists.colourlist import colour_list
+from synthloop.arc.dsl.specialists.contact import contact_recolour
 from synthloop.arc.dsl.specialists.cornerrays import corner_rays
 from synthloop.arc.dsl.specialists.countdiag import count_on_diagonal
 from synthloop.arc.dsl.specialists.counting import classify_grid, classify_to_grid, counting, fill_like_input
@@ -31,13 +32,16 @@ from synthloop.arc.dsl.specialists.cropcount import crop_by_colour_count
 from synthloop.arc.dsl.specialists.cropmarked import crop_marked_object
 from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
 from synthloop.arc.dsl.specialists.denoise import majority_fill
+from synthloop.arc.dsl.specialists.detour import detour_rays
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
 from synthloop.arc.dsl.specialists.framefit import frame_fit
+from synthloop.arc.dsl.specialists.growbox import grow_boxes
 from synthloop.arc.dsl.specialists.halveskron import halves_kron
 from synthloop.arc.dsl.specialists.keeprect import keep_solid_rectangle
 from synthloop.arc.dsl.specialists.keyline import recolour_by_line_key
 from synthloop.arc.dsl.specialists.keyquadrants import key_quadrants
+from synthloop.arc.dsl.specialists.keyseq import keyed_sequence
 from synthloop.arc.dsl.specialists.layers import (
     arrangement,
     cell_summary,
@@ -47,6 +51,7 @@ from synthloop.arc.dsl.specialists.layers import (
     symmetrize,
 )
 from synthloop.arc.dsl.specialists.leak import leaking_boxes
+from synthloop.arc.dsl.specialists.markerbox import marker_box
 from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
 from synthloop.arc.dsl.specialists.noisecount import area_with_most_specks
@@ -61,13 +66,16 @@ from synthloop.arc.dsl.specialists.pivot import mirror_about_pivot
 from synthloop.arc.dsl.specialists.pointers import pointer_rays
 from synthloop.arc.dsl.specialists.pull import pull_to_anchor
 from synthloop.arc.dsl.specialists.rays import colour_lines, rays_to_target, step_toward
+from synthloop.arc.dsl.specialists.reflecttile import reflect_tile
 from synthloop.arc.dsl.specialists.regionfill import region_recolour
 from synthloop.arc.dsl.specialists.regions import fill_touching
 from synthloop.arc.dsl.specialists.rings import recolour_rings
 from synthloop.arc.dsl.specialists.roles import role_recolour
 from synthloop.arc.dsl.specialists.runextend import repeat_runs_along_lines
 from synthloop.arc.dsl.specialists.scaledtemplate import scaled_templates
+from synthloop.arc.dsl.specialists.seedrepeat import seed_repeat
 from synthloop.arc.dsl.specialists.selfshift import shift_objects_by_size
+from synthloop.arc.dsl.specialists.shadow import shadow_rain
 from synthloop.arc.dsl.specialists.shapeswap import swap_shapes
 from synthloop.arc.dsl.specialists.sortbars import sort_bars
 from synthloop.arc.dsl.specialists.stampkey import stamp_key
@@ -76,6 +84,8 @@ from synthloop.arc.dsl.specialists.stripes import stripes
 from synthloop.arc.dsl.specialists.symaxis import complete_symmetry_axis
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
 from synthloop.arc.dsl.specialists.templatefill import template_fill
+from synthloop.arc.dsl.specialists.tilefill import continue_under_filler
+from synthloop.arc.dsl.specialists.wallpaper import shared_wallpaper
 from synthloop.arc.grid import ArcTask, Candidate
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -97,6 +107,11 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     repeat_runs_along_lines,
     extend_pattern,
     periodic_extend,
+    seed_repeat,
+    shared_wallpaper,
+    continue_under_filler,
+    reflect_tile,
+    keyed_sequence,
     complete_by_analogy,
     mirror_about_pivot,
     count_scale,
@@ -122,6 +137,8 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     move_to_contact,
     attract_to_walls,
     pull_to_anchor,
+    grow_boxes,
+    marker_box,
     bracket_mirror,
     align_objects,
     shift_objects_by_size,
@@ -130,12 +147,14 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     draw_on_canvas,
     pointer_rays,
     rays_to_target,
+    shadow_rain,
     colour_lines,
     elbow_path,
     paint_clear_lines,
     mend_dashed_lines,
     lines_through_centres,
     bouncing_rays,
+    detour_rays,
     stripes,
     bridges,
     leaking_boxes,
@@ -153,6 +172,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     scaled_templates,
     stamp_key,
     fill_touching,
+    contact_recolour,
     region_recolour,
     template_fill,
     swap_shapes,

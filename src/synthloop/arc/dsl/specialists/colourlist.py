@@ -1,6 +1,7 @@
 """Colour lists and histograms: the output lists the input's colours (or the colours of its objects) in a
-learned order, as a row, a column, or bars whose length is each colour's count. Learned: which colours take part
-(background excluded, also the most common one), the order (by count, by position) and the layout.
+learned order, as a row, a column, bars whose length is each colour's count, or written into a fixed-size grid
+(reading or snake order). Learned: which colours take part (background excluded, also the most common one), the order
+(by count, by position) and the layout.
 """
 
 from __future__ import annotations
@@ -73,10 +74,25 @@ _LAYOUTS = {
     "bars_right": "rows of bars, each as long as its count, from the left, on 0",
     "full_columns": "full-height columns, as tall as the count",
     "full_rows": "full-width rows, as wide as the count",
+    "fill_rows": "the cells of the fixed output grid in reading order, the rest 0",
+    "fill_snake": "the cells of the fixed output grid row by row, every other row right to left, the rest 0",
 }
+_FILLS = ("fill_rows", "fill_snake")
 
 
-def _layout(items: list[Item], order: str, layout: str) -> np.ndarray | None:
+def _fill(vals: np.ndarray, shape: tuple[int, int], snake: bool) -> np.ndarray | None:
+    """`vals` written into a 0 grid of `shape` row by row (with `snake`, odd rows right to left)."""
+    if vals.size > shape[0] * shape[1]:
+        return None
+    flat = np.zeros(shape[0] * shape[1], dtype=np.int8)
+    flat[:vals.size] = vals
+    out = flat.reshape(shape)
+    if snake:
+        out[1::2] = out[1::2, ::-1]
+    return out
+
+
+def _layout(items: list[Item], order: str, layout: str, shape: tuple[int, int] | None = None) -> np.ndarray | None:
     if not items or len(items) > _MAX_ITEMS:
         return None
     if layout == "auto":
@@ -87,6 +103,8 @@ def _layout(items: list[Item], order: str, layout: str) -> np.ndarray | None:
         return vals[None, :] if across else vals[:, None]
     items = sorted(items, key=_ORDERS[order][1])
     vals = np.array([it.colour for it in items], dtype=np.int8)
+    if layout in _FILLS:
+        return None if shape is None else _fill(vals, shape, layout == "fill_snake")
     if layout == "row":
         return vals[None, :]
     if layout == "column":
@@ -111,10 +129,10 @@ def _items(g: np.ndarray, source: str) -> list[Item] | None:
     return _colour_items(g, source)
 
 
-def _list_fn(source: str, order: str, layout: str):
+def _list_fn(source: str, order: str, layout: str, shape: tuple[int, int] | None):
     def fn(g: np.ndarray) -> np.ndarray | None:
         items = _items(np.asarray(g), source)
-        return None if items is None else _layout(items, order, layout)
+        return None if items is None else _layout(items, order, layout, shape)
     return fn
 
 
@@ -138,18 +156,23 @@ def _hypotheses(task: ArcTask, deadline: float) -> Iterator[Hypothesis]:
     """Only the (source, order, layout) combinations that reproduce the first demo (checked on its items, built
     once per source); the caller verifies them on every demo."""
     i0, o0 = (np.asarray(g) for g in task.train[0])
+    shapes = {o.shape for _, o in task.train}
+    shape = shapes.pop() if len(shapes) == 1 and len(task.train) > 1 else None
+    lists = all(_list_like(np.asarray(o)) for _, o in task.train)
+    layouts = [k for k in _LAYOUTS if (k in _FILLS and shape is not None) or (k not in _FILLS and lists)]
     for source, stext in _SOURCES.items():
         check_deadline(deadline)
         items = _items(i0, source)
         if not items:
             continue
-        for layout, ltext in _LAYOUTS.items():
+        for layout in layouts:
+            ltext = _LAYOUTS[layout]
             for order in (["auto"] if layout == "auto" else list(_ORDERS)):
-                first = _layout(items, order, layout)
+                first = _layout(items, order, layout, shape)
                 if first is None or first.shape != o0.shape or not np.array_equal(first, o0):
                     continue
                 otext = "" if order == "auto" else f" {_ORDERS[order][0]}"
-                yield Hypothesis(_list_fn(source, order, layout), size=3,
+                yield Hypothesis(_list_fn(source, order, layout, shape), size=3,
                                  program=f"colour_list(source={source!r}, order={order!r}, layout={layout!r})",
                                  description=f"list {stext}{otext}, laid out as {ltext}")
 
@@ -158,9 +181,10 @@ def colour_list(task: ArcTask, deadline: float) -> list[Candidate]:
     """Output = the input's colours listed in a learned order and layout (a row, a column, bars of their counts)."""
     if not task.train or all(o.size == 1 for _, o in task.train):
         return []  # a one-cell answer is a classification, not a list
+    fixed = len({o.shape for _, o in task.train}) == 1 and len(task.train) > 1
     for i, o in task.train:
         i, o = np.asarray(i), np.asarray(o)
-        if o.size > 100 or o.size > 3 * i.size or not _list_like(o):
+        if o.size > 100 or o.size > 3 * i.size or not (fixed or _list_like(o)):
             return []
         if not set(np.unique(o).tolist()) <= set(np.unique(i).tolist()) | {0}:
             return []

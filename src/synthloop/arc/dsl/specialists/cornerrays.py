@@ -1,6 +1,9 @@
 """Rays from object tips: each object shoots a line, in its own colour, from the cell that sticks out furthest
 in a direction (its corner cell for diagonals), or from the end of a stroke continuing the stroke. Learned: per
 object colour, the directions (corner rays), and whether a ray stops at the first non-background cell.
+Box-corner rays: every object (or each one whose box holds others) shoots a diagonal ray outward from each corner of its bounding
+box that it leaves empty (an L's open corner) or that it fills (a frame's corners), in its own colour or in the
+colour of what it holds (the grid's other colour).
 """
 
 from __future__ import annotations
@@ -63,6 +66,45 @@ def _corner(g: np.ndarray, plan: dict[int, tuple[str, ...]], stop: bool, mode: s
     return out if drew else None
 
 
+_CORNERS = {"nw": (0, 0), "ne": (0, 1), "sw": (1, 0), "se": (1, 1)}
+
+
+def _inside(ob: O.Object, box: tuple[int, int, int, int]) -> bool:
+    t, lf, b, r = ob.bbox
+    return box[0] <= t and box[1] <= lf and b <= box[2] and r <= box[3]
+
+
+def _box_rays(g: np.ndarray, filled: bool, own: bool, holders: bool, stop: bool) -> np.ndarray | None:
+    """Diagonal rays out of the bounding-box corners that each shooter fills (or leaves empty); with `holders` only
+    objects whose box holds other objects shoot, and `own` False paints the held (or the grid's other) colour."""
+    g = np.asarray(g)
+    bg = O.background_color(g)
+    objs = O.extract(g, "c4")
+    if not objs or len(objs) > _MAX_OBJECTS:
+        return None
+    colours = set(np.unique(g).tolist()) - {bg}
+    out = g.copy()
+    drew = False
+    for ob in objs:
+        if ob.size < 3:
+            continue  # dots and dominoes have no corners to speak of
+        t, lf, b, r = ob.bbox
+        held = {int(x.color) for x in objs if x is not ob and _inside(x, ob.bbox)}
+        if holders and not held:
+            continue
+        others = held if holders else colours - {ob.color}
+        if not own and len(others) != 1:
+            return None
+        colour = ob.color if own else next(iter(others))
+        for name, (dr, dc) in _CORNERS.items():
+            cell = (b - 1 if dr else t, r - 1 if dc else lf)
+            if (g[cell] == ob.color) != filled:
+                continue
+            _ray(out, g, bg, cell, _DIRS[name], colour, stop)
+            drew = True
+    return out if drew and not np.array_equal(out, g) else None
+
+
 def _learn_plan(task: ArcTask, stop: bool, mode: str) -> dict[int, tuple[str, ...]] | None:
     """Per colour, the directions whose corner rays paint only cells that the output shows in that colour."""
     plan: dict[int, list[str]] = {}
@@ -105,6 +147,18 @@ def _hypotheses(task: ArcTask, deadline: float) -> Iterator[Hypothesis]:
     for stop in (True, False):
         check_deadline(deadline)
         stopping = ", stopping at other colours" if stop else ""
+        for filled in (False, True):
+            for own in (True, False):
+                for holders in (False, True):
+                    check_deadline(deadline)
+                    corners = "filled" if filled else "empty"
+                    who = "every object that holds others" if holders else "every object"
+                    colour = "its own colour" if own else "the other colour"
+                    yield Hypothesis(lambda g, f=filled, o=own, h=holders, s=stop: _box_rays(g, f, o, h, s),
+                                     size=4, program=f"box_corner_rays(corners={corners!r}, own_colour={own}, "
+                                                     f"holders_only={holders}, stop_at_obstacles={stop})",
+                                     description=f"{who} shoots a diagonal ray in {colour} outward from each "
+                                                 f"{corners} corner of its bounding box{stopping}")
         yield Hypothesis(lambda g, stop=stop: _stroke_ends(g, stop), size=3,
                          program=f"extend_diagonal_strokes(stop_at_obstacles={stop})",
                          description=f"continue every diagonal stroke from its free end to the border{stopping}")

@@ -27,6 +27,8 @@ def _counts(g: np.ndarray) -> dict[str, int]:
             out[f"objects_of_largest_shape_count({mode})"] = max(O.property_vector(objs, "shape_count"))
         for c in range(10):
             out[f"objects_of_colour({mode},{c})"] = sum(1 for o in objs if o.color == c)
+            # the blocks of a colour, ignoring its single-cell specks
+            out[f"non_speck_objects_of_colour({mode},{c})"] = sum(1 for o in objs if o.color == c and o.size > 1)
     out["cells"] = int((g != bg).sum())
     out["colours"] = len(set(np.unique(g).tolist()) - {bg})
     for c in range(10):
