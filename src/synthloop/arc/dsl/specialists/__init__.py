@@ -10,7 +10,10 @@ from collections.abc import Callable
 
 from synthloop.arc.dsl.specialists.align import align_objects
 from synthloop.arc.dsl.specialists.analogy import complete_by_analogy
+from synthloop.arc.dsl.specialists.anchorwindow import anchor_windows
 from synthloop.arc.dsl.specialists.attract import attract_to_walls
+from synthloop.arc.dsl.specialists.bandlines import band_hole_lines
+from synthloop.arc.dsl.specialists.barbeam import bar_beam
 from synthloop.arc.dsl.specialists.bboxfill import fill_bboxes
 from synthloop.arc.dsl.specialists.blockshape import shrink_block_shape
 from synthloop.arc.dsl.specialists.bounce import bouncing_rays
@@ -20,28 +23,37 @@ from synthloop.arc.dsl.specialists.canvas import draw_on_canvas
 from synthloop.arc.dsl.specialists.cells import cell_rules
 from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
 from synthloop.arc.dsl.specialists.centrelines import lines_through_centres
+from synthloop.arc.dsl.specialists.centrestack import centred_stack
 from synthloop.arc.dsl.specialists.clearlines import paint_clear_lines
 from synthloop.arc.dsl.specialists.colourlist import colour_list
 from synthloop.arc.dsl.specialists.contact import contact_recolour
+from synthloop.arc.dsl.specialists.cornerfold import corner_fold
 from synthloop.arc.dsl.specialists.cornerrays import corner_rays
+from synthloop.arc.dsl.specialists.countboard import count_board_tiles
 from synthloop.arc.dsl.specialists.countdiag import count_on_diagonal
 from synthloop.arc.dsl.specialists.counting import classify_grid, classify_to_grid, counting, fill_like_input
+from synthloop.arc.dsl.specialists.countshift import count_shift_lines
 from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
 from synthloop.arc.dsl.specialists.cropbox import crop_box
 from synthloop.arc.dsl.specialists.cropcount import crop_by_colour_count
 from synthloop.arc.dsl.specialists.cropmarked import crop_marked_object
+from synthloop.arc.dsl.specialists.cyclicshear import shear_cyclically
 from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
 from synthloop.arc.dsl.specialists.denoise import majority_fill
 from synthloop.arc.dsl.specialists.detour import detour_rays
+from synthloop.arc.dsl.specialists.edgepad import edge_pad
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
 from synthloop.arc.dsl.specialists.framefit import frame_fit
 from synthloop.arc.dsl.specialists.growbox import grow_boxes
 from synthloop.arc.dsl.specialists.halveskron import halves_kron
+from synthloop.arc.dsl.specialists.jigsaw import jigsaw
 from synthloop.arc.dsl.specialists.keeprect import keep_solid_rectangle
 from synthloop.arc.dsl.specialists.keyline import recolour_by_line_key
 from synthloop.arc.dsl.specialists.keyquadrants import key_quadrants
 from synthloop.arc.dsl.specialists.keyseq import keyed_sequence
+from synthloop.arc.dsl.specialists.keytemplate import keyed_template
+from synthloop.arc.dsl.specialists.ladder import ladder_lines
 from synthloop.arc.dsl.specialists.layers import (
     arrangement,
     cell_summary,
@@ -51,15 +63,20 @@ from synthloop.arc.dsl.specialists.layers import (
     symmetrize,
 )
 from synthloop.arc.dsl.specialists.leak import leaking_boxes
+from synthloop.arc.dsl.specialists.linelist import line_colour_square
+from synthloop.arc.dsl.specialists.linetopology import topology_recolour
 from synthloop.arc.dsl.specialists.markerbox import marker_box
 from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
+from synthloop.arc.dsl.specialists.midstamp import midpoint_stamp
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
 from synthloop.arc.dsl.specialists.noisecount import area_with_most_specks
 from synthloop.arc.dsl.specialists.objrecolour import object_halo, object_recolour, recolour_by_key
 from synthloop.arc.dsl.specialists.objsymmetry import complete_symmetry
+from synthloop.arc.dsl.specialists.panelcode import panel_code
 from synthloop.arc.dsl.specialists.panelkey import panel_key
 from synthloop.arc.dsl.specialists.panelsummary import panel_summary
 from synthloop.arc.dsl.specialists.paneltransforms import panel_transforms
+from synthloop.arc.dsl.specialists.parityflood import parity_flood_fill
 from synthloop.arc.dsl.specialists.paste import paste_template
 from synthloop.arc.dsl.specialists.periodic import periodic_extend
 from synthloop.arc.dsl.specialists.pivot import mirror_about_pivot
@@ -71,15 +88,22 @@ from synthloop.arc.dsl.specialists.regionfill import region_recolour
 from synthloop.arc.dsl.specialists.regions import fill_touching
 from synthloop.arc.dsl.specialists.rings import recolour_rings
 from synthloop.arc.dsl.specialists.roles import role_recolour
+from synthloop.arc.dsl.specialists.rowkey import row_colour_by_marker
+from synthloop.arc.dsl.specialists.rowstack import stack_rows
 from synthloop.arc.dsl.specialists.runextend import repeat_runs_along_lines
+from synthloop.arc.dsl.specialists.scaledmatch import scaled_match
 from synthloop.arc.dsl.specialists.scaledtemplate import scaled_templates
 from synthloop.arc.dsl.specialists.seedrepeat import seed_repeat
+from synthloop.arc.dsl.specialists.seedrings import ringed_seeds
 from synthloop.arc.dsl.specialists.selfshift import shift_objects_by_size
 from synthloop.arc.dsl.specialists.shadow import shadow_rain
 from synthloop.arc.dsl.specialists.shapeswap import swap_shapes
+from synthloop.arc.dsl.specialists.shiftcanvas import shift_canvas
 from synthloop.arc.dsl.specialists.sortbars import sort_bars
+from synthloop.arc.dsl.specialists.speckjump import specks_to_block
 from synthloop.arc.dsl.specialists.stampkey import stamp_key
 from synthloop.arc.dsl.specialists.stamps import object_stamps
+from synthloop.arc.dsl.specialists.steppedrays import stepped_edge_rays
 from synthloop.arc.dsl.specialists.stripes import stripes
 from synthloop.arc.dsl.specialists.symaxis import complete_symmetry_axis
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
@@ -159,6 +183,21 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     bridges,
     leaking_boxes,
     step_toward,
+    parity_flood_fill,
+    keyed_template,
+    corner_fold,
+    stack_rows,
+    midpoint_stamp,
+    topology_recolour,
+    shear_cyclically,
+    specks_to_block,
+    count_shift_lines,
+    stepped_edge_rays,
+    ladder_lines,
+    centred_stack,
+    bar_beam,
+    scaled_match,
+    ringed_seeds,
     majority_fill,
     role_recolour,
     object_recolour,
@@ -177,6 +216,15 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     template_fill,
     swap_shapes,
     empty_boxes,
+    jigsaw,
+    anchor_windows,
+    edge_pad,
+    shift_canvas,
+    line_colour_square,
+    panel_code,
+    count_board_tiles,
+    row_colour_by_marker,
+    band_hole_lines,
     rule_list,
     local_rules,
     prepared_local_rules,
