@@ -20,6 +20,7 @@ from synthloop.arc.dsl.specialists.bounce import bouncing_rays
 from synthloop.arc.dsl.specialists.bracketmirror import bracket_mirror
 from synthloop.arc.dsl.specialists.bridge import bridges
 from synthloop.arc.dsl.specialists.canvas import draw_on_canvas
+from synthloop.arc.dsl.specialists.cellposition import cell_positions
 from synthloop.arc.dsl.specialists.cells import cell_rules
 from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
 from synthloop.arc.dsl.specialists.centrelines import lines_through_centres
@@ -28,6 +29,7 @@ from synthloop.arc.dsl.specialists.clearlines import paint_clear_lines
 from synthloop.arc.dsl.specialists.colourlist import colour_list
 from synthloop.arc.dsl.specialists.contact import contact_recolour
 from synthloop.arc.dsl.specialists.cornerfold import corner_fold
+from synthloop.arc.dsl.specialists.cornerpieces import corner_pieces
 from synthloop.arc.dsl.specialists.cornerrays import corner_rays
 from synthloop.arc.dsl.specialists.countboard import count_board_tiles
 from synthloop.arc.dsl.specialists.countdiag import count_on_diagonal
@@ -41,12 +43,14 @@ from synthloop.arc.dsl.specialists.cyclicshear import shear_cyclically
 from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
 from synthloop.arc.dsl.specialists.denoise import majority_fill
 from synthloop.arc.dsl.specialists.detour import detour_rays
+from synthloop.arc.dsl.specialists.edgemark import edge_marks
 from synthloop.arc.dsl.specialists.edgepad import edge_pad
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
 from synthloop.arc.dsl.specialists.framefit import frame_fit
 from synthloop.arc.dsl.specialists.growbox import grow_boxes
 from synthloop.arc.dsl.specialists.halveskron import halves_kron
+from synthloop.arc.dsl.specialists.holefill import hole_windows
 from synthloop.arc.dsl.specialists.jigsaw import jigsaw
 from synthloop.arc.dsl.specialists.keeprect import keep_solid_rectangle
 from synthloop.arc.dsl.specialists.keyline import recolour_by_line_key
@@ -66,6 +70,7 @@ from synthloop.arc.dsl.specialists.leak import leaking_boxes
 from synthloop.arc.dsl.specialists.linelist import line_colour_square
 from synthloop.arc.dsl.specialists.linetopology import topology_recolour
 from synthloop.arc.dsl.specialists.markerbox import marker_box
+from synthloop.arc.dsl.specialists.markerstamp import marker_stamps
 from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
 from synthloop.arc.dsl.specialists.midstamp import midpoint_stamp
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
@@ -198,6 +203,8 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     bar_beam,
     scaled_match,
     ringed_seeds,
+    marker_stamps,
+    edge_marks,
     majority_fill,
     role_recolour,
     object_recolour,
@@ -225,6 +232,9 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     count_board_tiles,
     row_colour_by_marker,
     band_hole_lines,
+    cell_positions,
+    corner_pieces,
+    hole_windows,
     rule_list,
     local_rules,
     prepared_local_rules,
