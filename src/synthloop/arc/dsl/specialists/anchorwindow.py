@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import make_candidate, solves_all
+from synthloop.arc.dsl.specialists.common import fixed_output_shape, make_candidate, solves_all
 from synthloop.arc.grid import ArcTask, Candidate
 
 _MAX_ANCHORS = 12
@@ -37,12 +37,9 @@ def overlay_windows(g: np.ndarray, anchor: int, shape: tuple[int, int]) -> np.nd
 
 def anchor_windows(task: ArcTask, deadline: float) -> list[Candidate]:
     """The input's windows around every anchor cell, overlaid."""
-    if not task.train:
+    shape = fixed_output_shape(task)
+    if shape is None:
         return []
-    shapes = {np.asarray(o).shape for _, o in task.train}
-    if len(shapes) != 1:
-        return []
-    shape = shapes.pop()
     h, w = shape
     if h % 2 == 0 or w % 2 == 0 or h * w < 9 or any(np.asarray(i).shape == shape for i, _ in task.train):
         return []

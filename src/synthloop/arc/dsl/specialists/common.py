@@ -88,6 +88,12 @@ def same_shapes(task: ArcTask) -> bool:
     return all(i.shape == o.shape for i, o in task.train)
 
 
+def fixed_output_shape(task: ArcTask) -> tuple[int, int] | None:
+    """The one shape every train output has (None when there are no pairs or the shapes differ)."""
+    shapes = {np.asarray(o).shape for _, o in task.train}
+    return shapes.pop() if len(shapes) == 1 else None
+
+
 def crops_only(task: ArcTask) -> bool:
     """There are train pairs, and every output is strictly smaller than its input and fits inside it (a crop)."""
     return bool(task.train) and all(o.shape[0] <= i.shape[0] and o.shape[1] <= i.shape[1] and o.shape != i.shape

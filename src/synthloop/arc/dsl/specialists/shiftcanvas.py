@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import make_candidate, solves_all
+from synthloop.arc.dsl.specialists.common import fixed_output_shape, make_candidate, solves_all
 from synthloop.arc.grid import ArcTask, Candidate
 
 
@@ -53,12 +53,9 @@ def continue_down(g: np.ndarray, shape: tuple[int, int]) -> np.ndarray | None:
 
 def shift_canvas(task: ArcTask, deadline: float) -> list[Candidate]:
     """Carry a row-periodic pattern on down to the bottom of a fixed-size canvas."""
-    if not task.train:
+    shape = fixed_output_shape(task)
+    if shape is None:
         return []
-    shapes = {np.asarray(o).shape for _, o in task.train}
-    if len(shapes) != 1:
-        return []
-    shape = shapes.pop()
     for i, o in task.train:
         i = np.asarray(i)
         if i.shape[1] != shape[1] or i.shape[0] >= shape[0] or not np.array_equal(np.asarray(o)[:i.shape[0]], i):
