@@ -14,6 +14,7 @@ from synthloop.arc.dsl.specialists.anchorwindow import anchor_windows
 from synthloop.arc.dsl.specialists.attract import attract_to_walls
 from synthloop.arc.dsl.specialists.bandlines import band_hole_lines
 from synthloop.arc.dsl.specialists.barbeam import bar_beam
+from synthloop.arc.dsl.specialists.barhalves import bar_halves
 from synthloop.arc.dsl.specialists.bboxfill import fill_bboxes
 from synthloop.arc.dsl.specialists.blockshape import shrink_block_shape
 from synthloop.arc.dsl.specialists.bounce import bouncing_rays
@@ -26,11 +27,13 @@ from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_r
 from synthloop.arc.dsl.specialists.centrelines import lines_through_centres
 from synthloop.arc.dsl.specialists.centrestack import centred_stack
 from synthloop.arc.dsl.specialists.clearlines import paint_clear_lines
+from synthloop.arc.dsl.specialists.colourbars import colour_bars
 from synthloop.arc.dsl.specialists.colourlist import colour_list
 from synthloop.arc.dsl.specialists.contact import contact_recolour
 from synthloop.arc.dsl.specialists.cornerfold import corner_fold
 from synthloop.arc.dsl.specialists.cornerpieces import corner_pieces
 from synthloop.arc.dsl.specialists.cornerrays import corner_rays
+from synthloop.arc.dsl.specialists.cornerthrow import corner_throw
 from synthloop.arc.dsl.specialists.countboard import count_board_tiles
 from synthloop.arc.dsl.specialists.countdiag import count_on_diagonal
 from synthloop.arc.dsl.specialists.counting import classify_grid, classify_to_grid, counting, fill_like_input
@@ -47,10 +50,13 @@ from synthloop.arc.dsl.specialists.edgemark import edge_marks
 from synthloop.arc.dsl.specialists.edgepad import edge_pad
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
+from synthloop.arc.dsl.specialists.framecopy import frame_copy
 from synthloop.arc.dsl.specialists.framefit import frame_fit
 from synthloop.arc.dsl.specialists.growbox import grow_boxes
 from synthloop.arc.dsl.specialists.halveskron import halves_kron
+from synthloop.arc.dsl.specialists.headercycle import header_cycle
 from synthloop.arc.dsl.specialists.holefill import hole_windows
+from synthloop.arc.dsl.specialists.holeplug import hole_plugs
 from synthloop.arc.dsl.specialists.jigsaw import jigsaw
 from synthloop.arc.dsl.specialists.keeprect import keep_solid_rectangle
 from synthloop.arc.dsl.specialists.keyline import recolour_by_line_key
@@ -70,6 +76,7 @@ from synthloop.arc.dsl.specialists.leak import leaking_boxes
 from synthloop.arc.dsl.specialists.linelist import line_colour_square
 from synthloop.arc.dsl.specialists.linetopology import topology_recolour
 from synthloop.arc.dsl.specialists.markerbox import marker_box
+from synthloop.arc.dsl.specialists.markerflip import marker_flip
 from synthloop.arc.dsl.specialists.markerstamp import marker_stamps
 from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
 from synthloop.arc.dsl.specialists.midstamp import midpoint_stamp
@@ -203,6 +210,7 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     bar_beam,
     scaled_match,
     ringed_seeds,
+    corner_throw,
     marker_stamps,
     edge_marks,
     majority_fill,
@@ -235,6 +243,12 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     cell_positions,
     corner_pieces,
     hole_windows,
+    bar_halves,
+    header_cycle,
+    colour_bars,
+    frame_copy,
+    hole_plugs,
+    marker_flip,
     rule_list,
     local_rules,
     prepared_local_rules,
