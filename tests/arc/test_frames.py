@@ -8,16 +8,20 @@ import numpy as np
 import pytest
 
 from synthloop.arc.attempts import plausibility_penalty, rank_candidates
+from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl.frames import (
+    BACKGROUND_ZERO,
     COLOUR_RANKS,
     DIHEDRAL,
     FRAME_RANK_PENALTY,
+    background_swap,
     frame_task,
     rank_perm,
     run_frames,
     unframe,
 )
 from synthloop.arc.dsl.specialists.cellular import rule_list
+from synthloop.arc.dsl.specialists.colourlist import colour_list
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern
 from synthloop.arc.grid import ArcTask, Candidate, as_grid
 from synthloop.arc.symbolic import SymbolicSolver
@@ -162,4 +166,31 @@ def test_frames_respect_the_cpu_budget_and_record_a_failing_specialist():
 
     errors: list[str] = []
     assert run_frames([broken], task, time.monotonic() + 10, errors=errors) == []
-    assert errors and errors[0].startswith("broken in rot90: RuntimeError: boom")
+    assert "broken in rot90: RuntimeError: boom" in errors
+
+
+# ------------------------------------------------------------------------------------------------ the background frame
+
+
+def test_background_swap_exchanges_the_commonest_colour_with_zero_and_refuses_ties():
+    g = np.array([[3, 3, 3], [3, 0, 5]], dtype=np.int8)
+    p = background_swap(g)
+    assert p is not None and p[3] == 0 and p[0] == 3 and p[5] == 5
+    assert np.array_equal(p[p[g]], g)  # its own inverse
+    assert background_swap(np.array([[1, 2]], dtype=np.int8)) is None
+
+
+def test_background_frame_applies_only_when_some_background_is_not_zero():
+    black = _task([([[0, 0], [0, 1]], [[1, 1], [1, 1]])], [([[0, 0], [0, 2]], [[2, 2], [2, 2]])])
+    grey = _task([([[5, 5], [5, 1]], [[1, 1], [1, 1]])], [([[5, 5], [5, 2]], [[2, 2], [2, 2]])])
+    assert not BACKGROUND_ZERO.applies(black) and BACKGROUND_ZERO.applies(grey)
+
+
+def test_a_family_that_expects_a_black_background_solves_a_recoloured_training_task_in_the_background_frame():
+    task = load_tasks("arcagi", "training", ids=["cdecee7f"])[0]  # colours of the objects, listed in a snake
+    lut = np.array([6, 3, 2, 1, 4, 5, 0, 7, 8, 9])  # background 0 becomes 6 (and 6 becomes 0)
+    recoloured = _task([(lut[i], lut[o]) for i, o in task.train], [(lut[i], lut[o]) for i, o in task.test])
+    assert not [c for c in colour_list(recoloured, time.monotonic() + 10) if c.solves_train]
+    found = run_frames([colour_list], recoloured, time.monotonic() + 10, frames=[BACKGROUND_ZERO])
+    assert found and found[0].program.startswith("in_frame(background_zero, colour_list(")
+    assert np.array_equal(found[0].predictions[0], recoloured.test[0][1])

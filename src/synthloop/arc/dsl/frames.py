@@ -3,7 +3,9 @@
 Many learned families only look one way (extend a pattern to the right, count columns from the left, ...) or
 learn fixed colours. A *frame* is a bijection applied to every grid of a task: one of the 7 non-identity dihedral
 transforms (rotations, mirrors, transposes; the same for every grid), or the colour-rank frame (each pair recoloured
-by a permutation computed from its own input: colours by decreasing frequency become 0, 1, 2, ...). A specialist
+by a permutation computed from its own input: colours by decreasing frequency become 0, 1, 2, ...), or the
+background frame (each pair's background, its input's most common colour, swapped with 0: many families expect a
+black background). A specialist
 runs on the framed task; its train score carries over exactly (the frame is a bijection per pair), and its test
 predictions are mapped back with the inverse transform of their test input. Candidates from a frame say so in their
 program, description and meta["frame"].
@@ -122,7 +124,33 @@ def is_strong(c: Candidate) -> bool:
     return c.solves_train and not is_memorising(c)
 
 
-FRAME_ORDER: tuple[Frame, ...] = DIHEDRAL + (COLOUR_RANKS,)  # turns, then mirrors, then colour ranks
+def background_swap(g: np.ndarray) -> np.ndarray | None:
+    """The permutation (an involution) that swaps g's most common colour with 0; None when two colours tie."""
+    cnt = np.bincount(np.asarray(g, dtype=np.int64).ravel(), minlength=10)
+    top = int(cnt.argmax())
+    if (cnt == cnt[top]).sum() > 1:
+        return None
+    p = np.arange(10, dtype=np.int8)
+    p[top], p[0] = 0, top
+    return p
+
+
+def _background_applies(task: ArcTask) -> bool:
+    """Every input has one most common colour, and it is not 0 in at least one of them."""
+    inputs = [i for i, _ in task.train] + list(task.test_inputs)
+    swaps = [background_swap(g) for g in inputs]
+    return all(p is not None for p in swaps) and any(p[0] != 0 for p in swaps)  # type: ignore[index]
+
+
+BACKGROUND_ZERO = Frame(
+    "background_zero", "with each grid's background colour (its input's most common) swapped with 0",
+    lambda g, ref: background_swap(ref)[g],  # type: ignore[index]
+    lambda g, ref: background_swap(ref)[g],  # type: ignore[index]  (a swap is its own inverse)
+    _background_applies,
+)
+
+# the background first (cheap to decide, and the commonest reason a family misses), then turns, mirrors, colour ranks
+FRAME_ORDER: tuple[Frame, ...] = (BACKGROUND_ZERO,) + DIHEDRAL + (COLOUR_RANKS,)
 
 
 def _task_key(task: ArcTask) -> bytes:

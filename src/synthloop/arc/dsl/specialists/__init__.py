@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from synthloop.arc.dsl.specialists.align import align_objects
 from synthloop.arc.dsl.specialists.analogy import complete_by_analogy
+from synthloop.arc.dsl.specialists.anchorfit import anchor_fit
 from synthloop.arc.dsl.specialists.anchorwindow import anchor_windows
 from synthloop.arc.dsl.specialists.attract import attract_to_walls
 from synthloop.arc.dsl.specialists.bandlines import band_hole_lines
@@ -21,6 +22,7 @@ from synthloop.arc.dsl.specialists.bounce import bouncing_rays
 from synthloop.arc.dsl.specialists.bracketmirror import bracket_mirror
 from synthloop.arc.dsl.specialists.bridge import bridges
 from synthloop.arc.dsl.specialists.canvas import draw_on_canvas
+from synthloop.arc.dsl.specialists.cellbetween import cell_between
 from synthloop.arc.dsl.specialists.cellposition import cell_positions
 from synthloop.arc.dsl.specialists.cells import cell_rules
 from synthloop.arc.dsl.specialists.cellular import local_rules, prepared_local_rules, rule_list
@@ -42,19 +44,24 @@ from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
 from synthloop.arc.dsl.specialists.cropbox import crop_box
 from synthloop.arc.dsl.specialists.cropcount import crop_by_colour_count
 from synthloop.arc.dsl.specialists.cropmarked import crop_marked_object
+from synthloop.arc.dsl.specialists.cupfill import cup_fill
 from synthloop.arc.dsl.specialists.cyclicshear import shear_cyclically
 from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
 from synthloop.arc.dsl.specialists.denoise import majority_fill
+from synthloop.arc.dsl.specialists.densecrop import dense_crop
 from synthloop.arc.dsl.specialists.detour import detour_rays
+from synthloop.arc.dsl.specialists.dockline import dock_line
 from synthloop.arc.dsl.specialists.edgemark import edge_marks
 from synthloop.arc.dsl.specialists.edgepad import edge_pad
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
+from synthloop.arc.dsl.specialists.extrude import marker_extrude
 from synthloop.arc.dsl.specialists.framecopy import frame_copy
 from synthloop.arc.dsl.specialists.framefit import frame_fit
 from synthloop.arc.dsl.specialists.growbox import grow_boxes
 from synthloop.arc.dsl.specialists.halveskron import halves_kron
 from synthloop.arc.dsl.specialists.headercycle import header_cycle
+from synthloop.arc.dsl.specialists.hintrepeat import hint_repeat
 from synthloop.arc.dsl.specialists.holefill import hole_windows
 from synthloop.arc.dsl.specialists.holeplug import hole_plugs
 from synthloop.arc.dsl.specialists.jigsaw import jigsaw
@@ -74,11 +81,14 @@ from synthloop.arc.dsl.specialists.layers import (
 )
 from synthloop.arc.dsl.specialists.leak import leaking_boxes
 from synthloop.arc.dsl.specialists.linelist import line_colour_square
+from synthloop.arc.dsl.specialists.linerays import line_rays
 from synthloop.arc.dsl.specialists.linetopology import topology_recolour
 from synthloop.arc.dsl.specialists.markerbox import marker_box
 from synthloop.arc.dsl.specialists.markerflip import marker_flip
 from synthloop.arc.dsl.specialists.markerstamp import marker_stamps
+from synthloop.arc.dsl.specialists.markertrail import marker_trails
 from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
+from synthloop.arc.dsl.specialists.meetlines import meet_lines_spec
 from synthloop.arc.dsl.specialists.midstamp import midpoint_stamp
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
 from synthloop.arc.dsl.specialists.noisecount import area_with_most_specks
@@ -100,11 +110,13 @@ from synthloop.arc.dsl.specialists.regionfill import region_recolour
 from synthloop.arc.dsl.specialists.regions import fill_touching
 from synthloop.arc.dsl.specialists.rings import recolour_rings
 from synthloop.arc.dsl.specialists.roles import role_recolour
+from synthloop.arc.dsl.specialists.roomfill import room_fill
 from synthloop.arc.dsl.specialists.rowkey import row_colour_by_marker
 from synthloop.arc.dsl.specialists.rowstack import stack_rows
 from synthloop.arc.dsl.specialists.runextend import repeat_runs_along_lines
 from synthloop.arc.dsl.specialists.scaledmatch import scaled_match
 from synthloop.arc.dsl.specialists.scaledtemplate import scaled_templates
+from synthloop.arc.dsl.specialists.seedmirror import seed_mirrors
 from synthloop.arc.dsl.specialists.seedrepeat import seed_repeat
 from synthloop.arc.dsl.specialists.seedrings import ringed_seeds
 from synthloop.arc.dsl.specialists.selfshift import shift_objects_by_size
@@ -113,6 +125,7 @@ from synthloop.arc.dsl.specialists.shapeswap import swap_shapes
 from synthloop.arc.dsl.specialists.shiftcanvas import shift_canvas
 from synthloop.arc.dsl.specialists.sortbars import sort_bars
 from synthloop.arc.dsl.specialists.speckjump import specks_to_block
+from synthloop.arc.dsl.specialists.spiral import spiral
 from synthloop.arc.dsl.specialists.stampkey import stamp_key
 from synthloop.arc.dsl.specialists.stamps import object_stamps
 from synthloop.arc.dsl.specialists.steppedrays import stepped_edge_rays
@@ -120,8 +133,12 @@ from synthloop.arc.dsl.specialists.stripes import stripes
 from synthloop.arc.dsl.specialists.symaxis import complete_symmetry_axis
 from synthloop.arc.dsl.specialists.symmetry import extend_pattern, fill_regular
 from synthloop.arc.dsl.specialists.templatefill import template_fill
+from synthloop.arc.dsl.specialists.templatestamp import template_stamp
+from synthloop.arc.dsl.specialists.tether import tether_retract
 from synthloop.arc.dsl.specialists.tilefill import continue_under_filler
+from synthloop.arc.dsl.specialists.trackslide import track_slide
 from synthloop.arc.dsl.specialists.wallpaper import shared_wallpaper
+from synthloop.arc.dsl.specialists.zonerays import zone_rays_rule
 from synthloop.arc.grid import ArcTask, Candidate
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -249,6 +266,23 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     frame_copy,
     hole_plugs,
     marker_flip,
+    anchor_fit,
+    cup_fill,
+    marker_extrude,
+    hint_repeat,
+    meet_lines_spec,
+    spiral,
+    track_slide,
+    room_fill,
+    zone_rays_rule,
+    cell_between,
+    seed_mirrors,
+    marker_trails,
+    template_stamp,
+    line_rays,
+    dense_crop,
+    tether_retract,
+    dock_line,
     rule_list,
     local_rules,
     prepared_local_rules,
