@@ -112,3 +112,19 @@ def test_a_failing_specialist_never_kills_the_task() -> None:
     assert any(c.solves_train and c.source == "symbolic" for c in cands)
     assert _solves(task, cands)
     assert solver.errors and "boom" in solver.errors[0]
+
+
+def test_a_background_that_is_never_zero_is_searched_swapped_to_zero_first() -> None:
+    task = _task("80af3007")  # crop, shrink by 3, then the fractal of itself; recoloured so the background is 6
+    lut = np.array([6, 3, 2, 1, 4, 5, 0, 7, 8, 9], dtype=np.int8)
+    train = [(lut[i], lut[o]) for i, o in task.train]
+    sols = solve_task(train, [lut[i] for i, _ in task.test], time.monotonic() + 20.0, cpu_limit_s=2.5)
+    assert sols and sols[0].program == "[bg<->0] crop | down_block(3) | fractal"
+    assert all(np.array_equal(p, lut[o]) for p, (_, o) in zip(sols[0].predictions, task.test, strict=True))
+
+
+def test_a_program_found_in_the_background_frame_that_needs_no_frame_is_reported_in_the_task_colours() -> None:
+    task = _task("3c9b0459")  # a half turn: every input's commonest colour is not 0, yet no colour matters
+    sols = solve_task(task.train, task.test_inputs, time.monotonic() + 10.0)
+    assert sols and sols[0].frame == "" and not sols[0].program.startswith("[")
+    assert all(np.array_equal(p, o) for p, (_, o) in zip(sols[0].predictions, task.test, strict=True))

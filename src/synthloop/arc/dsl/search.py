@@ -672,6 +672,24 @@ def _freq_perm(g: np.ndarray) -> np.ndarray:
     return p
 
 
+def _in_own_colours(sol: Solution, train: Sequence[Pair], tests: Sequence[np.ndarray]) -> bool:
+    """Whether a plain program found in a colour frame also explains every pair in the task's own colours (with a
+    colour map of its own); if so, `sol` takes that map and those predictions and stays out of the frame."""
+    if not sol.plain:
+        return False
+    outs = [_run_program(sol.steps, i) for i, _ in train]
+    if any(g is None for g in outs):
+        return False
+    cmap = learn_colour_map(outs, [o for _, o in train])  # type: ignore[arg-type]
+    if cmap is None:
+        return False
+    preds = [None if (g := _run_program(sol.steps, t)) is None else apply_colour_map(g, cmap) for t in tests]
+    if any(p is None for p in preds):
+        return False
+    sol.colour_map, sol.predictions = cmap, preds
+    return True
+
+
 def inverse_perm(p: np.ndarray) -> np.ndarray:
     """The inverse of a colour permutation (inv[p[c]] = c)."""
     inv = np.zeros_like(p)
@@ -693,9 +711,10 @@ def solve_task(
     max_states: int | None = None,
     prior: StepPrior | None | str = "default",
 ) -> list[Solution]:
-    """Search in the task's own colours, then (while nothing is found and time is left) in colour-normalised frames.
+    """Search in the task's own colours and (while nothing is found and time is left) in colour-normalised frames.
 
-    Frames (icecuber's colour normalisation): "bg<->0" when every input's most common colour is not 0; "colours by
+    Frames (icecuber's colour normalisation): "bg<->0" (searched before the task's own colours) when every input's
+    most common colour is not 0; "colours by
     frequency" when the inputs do not all use the same colours. Each pair is recoloured by a permutation computed from
     its input; predictions are mapped back with the test input's inverse permutation.
     `cpu_limit_s` bounds the CPU seconds of this process spent here (on top of the wall-clock deadline).
@@ -708,9 +727,8 @@ def solve_task(
         prior = default_prior()
     train = [(np.asarray(i, np.int8), np.asarray(o, np.int8)) for i, o in train]
     tests = [np.asarray(t, np.int8) for t in test_inputs]
-    frames = [""]
-    if all(_bg(i) != 0 for i, _ in train):
-        frames.append("bg<->0")
+    # a background that is never 0 is searched with it swapped to 0 first: most primitives treat 0 as background
+    frames = ["bg<->0", ""] if all(_bg(i) != 0 for i, _ in train) else [""]
     colour_sets = {tuple(np.unique(i).tolist()) for i, _ in train} | {tuple(np.unique(t).tolist()) for t in tests}
     if len(colour_sets) > 1:
         frames.append("colours by frequency")
@@ -736,9 +754,11 @@ def solve_task(
         found = search(ptrain, [p[t] for p, t in zip(tperms, tests, strict=True)], wall_end, max_depth=max_depth,
                        stats=stats, cpu_deadline=cpu_end, max_states=max_states, prior=prior)
         for s in found:
-            s.predictions = [None if q is None else inverse_perm(p)[q] for q, p in zip(s.predictions, tperms, strict=True)]
-            s.frame = frame
-            s.cost += 1
+            if not (frame == "bg<->0" and _in_own_colours(s, train, tests)):
+                s.predictions = [None if q is None else inverse_perm(p)[q]
+                                 for q, p in zip(s.predictions, tperms, strict=True)]
+                s.frame = frame
+                s.cost += 1
         sols += found
     sols.sort(key=lambda s: s.cost)
     return sols
