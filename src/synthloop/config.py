@@ -64,6 +64,7 @@ class LocalConfig(_Section):
     context_size: int = Field(8192, gt=0)
     batch_size: int = Field(512, gt=0)
     startup_timeout_s: float = Field(120.0, gt=0)
+    request_timeout_s: float = Field(900.0, gt=0)
 
 
 class BudgetConfig(_Section):

@@ -346,3 +346,18 @@ def test_ready_line_is_found_behind_a_log_prefix(cfg: LocalConfig):
     out = io.BytesIO(b"0.00.887.875 SYNTHLOOP_READY http://127.0.0.1:58457\nI srv  init: model loaded\n")
     srv._read_log(types.SimpleNamespace(stdout=out))  # type: ignore[arg-type]
     assert srv._ready.is_set() and srv._ready_url == "http://127.0.0.1:58457"
+
+
+def test_the_embedded_model_gets_its_own_long_request_timeout(smol):
+    import contextlib
+
+    from synthloop.agents.factory import make_inner_model
+    from synthloop.config import load_config
+
+    _, root = smol
+    cfg = load_config(None, {"model.preset": "local", "model.timeout_s": 5.0, "local.model": "smollm2-135m",
+                             "local.cache_dir": str(root), "local.threads": 1, "local.context_size": 1024,
+                             "local.request_timeout_s": 777.0}, environ={})
+    with contextlib.ExitStack() as stack:
+        model = make_inner_model(cfg, stack)
+        assert model.timeout_s == 777.0  # not model.timeout_s: a CPU-bound local reply may take minutes

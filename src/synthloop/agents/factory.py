@@ -46,7 +46,7 @@ def make_inner_model(cfg: Config, stack: contextlib.ExitStack) -> Any:
                              "use another model.preset or set model.base_url to a running server") from None
         server = stack.enter_context(LocalServer(cfg.local))
         model = OpenAIModel(server.base_url, server.model_name, capabilities=_capabilities(cfg),
-                            context_size=server.context_size, timeout_s=cfg.model.timeout_s,
+                            context_size=server.context_size, timeout_s=cfg.local.request_timeout_s,
                             max_retries=cfg.model.max_retries, backoff_s=cfg.model.retry_backoff_s,
                             endpoint_id=f"local:{server.model_name}",  # its port changes every start
                             extra_body=cfg.model.endpoint().extra_body)

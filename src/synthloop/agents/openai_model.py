@@ -110,6 +110,7 @@ class OpenAIModel:
         self.extra_body = dict(extra_body or {})  # server-specific sampling fields, sent with every request
         self.capabilities = capabilities or Capabilities()
         self.context_size = context_size
+        self.timeout_s = timeout_s
         self.max_retries = max_retries
         self.backoff_s = backoff_s
         self.backoff_max_s = backoff_max_s
