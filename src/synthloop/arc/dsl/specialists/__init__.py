@@ -44,6 +44,7 @@ from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
 from synthloop.arc.dsl.specialists.cropbox import crop_box
 from synthloop.arc.dsl.specialists.cropcount import crop_by_colour_count
 from synthloop.arc.dsl.specialists.cropmarked import crop_marked_object
+from synthloop.arc.dsl.specialists.cupbeam import cup_light
 from synthloop.arc.dsl.specialists.cupfill import cup_fill
 from synthloop.arc.dsl.specialists.cyclicshear import shear_cyclically
 from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
@@ -56,9 +57,12 @@ from synthloop.arc.dsl.specialists.edgepad import edge_pad
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
 from synthloop.arc.dsl.specialists.extrude import marker_extrude
+from synthloop.arc.dsl.specialists.fragmentfill import fragment_fill
 from synthloop.arc.dsl.specialists.framecopy import frame_copy
 from synthloop.arc.dsl.specialists.framefit import frame_fit
+from synthloop.arc.dsl.specialists.framematch import frame_matches
 from synthloop.arc.dsl.specialists.growbox import grow_boxes
+from synthloop.arc.dsl.specialists.halorays import halo_rays
 from synthloop.arc.dsl.specialists.halveskron import halves_kron
 from synthloop.arc.dsl.specialists.headercycle import header_cycle
 from synthloop.arc.dsl.specialists.hintrepeat import hint_repeat
@@ -71,6 +75,7 @@ from synthloop.arc.dsl.specialists.keyquadrants import key_quadrants
 from synthloop.arc.dsl.specialists.keyseq import keyed_sequence
 from synthloop.arc.dsl.specialists.keytemplate import keyed_template
 from synthloop.arc.dsl.specialists.ladder import ladder_lines
+from synthloop.arc.dsl.specialists.latticecells import lattice_cell_colours
 from synthloop.arc.dsl.specialists.layers import (
     arrangement,
     cell_summary,
@@ -84,6 +89,7 @@ from synthloop.arc.dsl.specialists.linelist import line_colour_square
 from synthloop.arc.dsl.specialists.linerays import line_rays
 from synthloop.arc.dsl.specialists.linetopology import topology_recolour
 from synthloop.arc.dsl.specialists.markerbox import marker_box
+from synthloop.arc.dsl.specialists.markerdock import marker_docking
 from synthloop.arc.dsl.specialists.markerflip import marker_flip
 from synthloop.arc.dsl.specialists.markerstamp import marker_stamps
 from synthloop.arc.dsl.specialists.markertrail import marker_trails
@@ -91,7 +97,9 @@ from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
 from synthloop.arc.dsl.specialists.meetlines import meet_lines_spec
 from synthloop.arc.dsl.specialists.midstamp import midpoint_stamp
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
+from synthloop.arc.dsl.specialists.nestedrings import nested_rings
 from synthloop.arc.dsl.specialists.noisecount import area_with_most_specks
+from synthloop.arc.dsl.specialists.notchfit import notch_fit
 from synthloop.arc.dsl.specialists.objrecolour import object_halo, object_recolour, recolour_by_key
 from synthloop.arc.dsl.specialists.objsymmetry import complete_symmetry
 from synthloop.arc.dsl.specialists.panelcode import panel_code
@@ -99,11 +107,13 @@ from synthloop.arc.dsl.specialists.panelkey import panel_key
 from synthloop.arc.dsl.specialists.panelsummary import panel_summary
 from synthloop.arc.dsl.specialists.paneltransforms import panel_transforms
 from synthloop.arc.dsl.specialists.parityflood import parity_flood_fill
+from synthloop.arc.dsl.specialists.partialcopies import complete_partial_copies
 from synthloop.arc.dsl.specialists.paste import paste_template
 from synthloop.arc.dsl.specialists.periodic import periodic_extend
 from synthloop.arc.dsl.specialists.pivot import mirror_about_pivot
 from synthloop.arc.dsl.specialists.pointers import pointer_rays
 from synthloop.arc.dsl.specialists.pull import pull_to_anchor
+from synthloop.arc.dsl.specialists.pushline import pushed_lines
 from synthloop.arc.dsl.specialists.rays import colour_lines, rays_to_target, step_toward
 from synthloop.arc.dsl.specialists.reflecttile import reflect_tile
 from synthloop.arc.dsl.specialists.regionfill import region_recolour
@@ -111,6 +121,7 @@ from synthloop.arc.dsl.specialists.regions import fill_touching
 from synthloop.arc.dsl.specialists.rings import recolour_rings
 from synthloop.arc.dsl.specialists.roles import role_recolour
 from synthloop.arc.dsl.specialists.roomfill import room_fill
+from synthloop.arc.dsl.specialists.route import routed_path
 from synthloop.arc.dsl.specialists.rowkey import row_colour_by_marker
 from synthloop.arc.dsl.specialists.rowstack import stack_rows
 from synthloop.arc.dsl.specialists.runextend import repeat_runs_along_lines
@@ -136,7 +147,9 @@ from synthloop.arc.dsl.specialists.templatefill import template_fill
 from synthloop.arc.dsl.specialists.templatestamp import template_stamp
 from synthloop.arc.dsl.specialists.tether import tether_retract
 from synthloop.arc.dsl.specialists.tilefill import continue_under_filler
+from synthloop.arc.dsl.specialists.tiling import piece_tiling
 from synthloop.arc.dsl.specialists.trackslide import track_slide
+from synthloop.arc.dsl.specialists.wallimpact import wall_impact_rays
 from synthloop.arc.dsl.specialists.wallpaper import shared_wallpaper
 from synthloop.arc.dsl.specialists.zonerays import zone_rays_rule
 from synthloop.arc.grid import ArcTask, Candidate
@@ -283,6 +296,19 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     dense_crop,
     tether_retract,
     dock_line,
+    lattice_cell_colours,
+    piece_tiling,
+    notch_fit,
+    frame_matches,
+    fragment_fill,
+    routed_path,
+    cup_light,
+    halo_rays,
+    marker_docking,
+    nested_rings,
+    complete_partial_copies,
+    pushed_lines,
+    wall_impact_rays,
     rule_list,
     local_rules,
     prepared_local_rules,
