@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from synthloop.arc.dsl import objects as O
 from synthloop.arc.grid import ArcTask, Candidate, Grid, as_grid
 
 GridFn = Callable[[np.ndarray], "np.ndarray | None"]
@@ -98,6 +99,49 @@ def crops_only(task: ArcTask) -> bool:
     """There are train pairs, and every output is strictly smaller than its input and fits inside it (a crop)."""
     return bool(task.train) and all(o.shape[0] <= i.shape[0] and o.shape[1] <= i.shape[1] and o.shape != i.shape
                                     for i, o in task.train)
+
+
+def paints_background(task: ArcTask) -> bool:
+    """There are train pairs, all of one shape in and out, and every output paints some background cell of its input
+    (the input's most common colour): the precondition of the drawing families."""
+    if not task.train or not same_shapes(task):
+        return False
+    for i, o in task.train:
+        i, o = np.asarray(i), np.asarray(o)
+        bg = O.background_color(i)
+        if not np.any((i == bg) & (o != bg)):
+            return False
+    return True
+
+
+Cell = tuple[int, int]
+
+
+def marked_shapes(g: np.ndarray, max_objects: int) -> list[tuple[set[Cell], list[tuple[int, int, int]]]] | None:
+    """The 8-connected multicolour objects of `g` (background: its commonest colour) that have two colours or more,
+    each as (its commonest colour's cells, its other cells as (row, col, colour)). None when `g` has no object or
+    more than `max_objects`."""
+    objs = O.components(g, connectivity=8, multicolor=True, background=O.background_color(g))
+    if not objs or len(objs) > max_objects:
+        return None
+    found = []
+    for ob in objs:
+        cells = [(int(y), int(x), int(v)) for y, x, v in zip(ob.rows, ob.cols, ob.values, strict=True)]
+        colours = [v for _, _, v in cells]
+        if len(set(colours)) == 1:
+            continue
+        main = max(set(colours), key=colours.count)
+        found.append(({(y, x) for y, x, v in cells if v == main}, [c for c in cells if c[2] != main]))
+    return found
+
+
+def added_colours(task: ArcTask) -> set[int]:
+    """The colours that every train output has and its input lacks."""
+    new: set[int] | None = None
+    for i, o in task.train:
+        added = set(np.unique(o).tolist()) - set(np.unique(i).tolist())
+        new = added if new is None else new & added
+    return new or set()
 
 
 def palette(g: np.ndarray) -> set[int]:

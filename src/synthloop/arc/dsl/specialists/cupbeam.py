@@ -10,7 +10,13 @@ from itertools import product
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import check_deadline, make_candidate, same_shapes, solves_all
+from synthloop.arc.dsl.specialists.common import (
+    added_colours,
+    check_deadline,
+    make_candidate,
+    same_shapes,
+    solves_all,
+)
 from synthloop.arc.grid import ArcTask, Candidate
 
 # side name: (outward step, step along the side)
@@ -91,10 +97,7 @@ def cup_light(task: ArcTask, deadline: float) -> list[Candidate]:
     """Cup beams in the one colour every output adds, under the first beam/spread setting that fits every demo."""
     if not task.train or not same_shapes(task):
         return []
-    new: set[int] | None = None
-    for i, o in task.train:
-        added = set(np.unique(o).tolist()) - set(np.unique(i).tolist())
-        new = added if new is None else new & added
+    new = added_colours(task)
     if not new or len(new) != 1:
         return []
     light = new.pop()

@@ -11,7 +11,13 @@ from itertools import product
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import check_deadline, make_candidate, same_shapes, solves_all
+from synthloop.arc.dsl.specialists.common import (
+    added_colours,
+    check_deadline,
+    make_candidate,
+    same_shapes,
+    solves_all,
+)
 from synthloop.arc.grid import ArcTask, Candidate
 
 _DIRS = {"down": (1, 0), "up": (-1, 0), "right": (0, 1), "left": (0, -1)}
@@ -56,10 +62,7 @@ def halo_rays(task: ArcTask, deadline: float) -> list[Candidate]:
     explains every demo."""
     if not task.train or not same_shapes(task):
         return []
-    new: set[int] | None = None
-    for i, o in task.train:
-        added = set(np.unique(o).tolist()) - set(np.unique(i).tolist())
-        new = added if new is None else new & added
+    new = added_colours(task)
     if not new or len(new) != 2:
         return []
     a, b = sorted(new)

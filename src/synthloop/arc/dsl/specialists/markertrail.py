@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import make_candidate, same_shapes, solves_all
+from synthloop.arc.dsl.specialists.common import make_candidate, marked_shapes, paints_background, solves_all
 from synthloop.arc.grid import ArcTask, Candidate
 
 _MAX_OBJECTS = 6
@@ -27,20 +27,13 @@ def marker_trail(g: np.ndarray) -> np.ndarray | None:
     """`g` with every marked shape repeated towards its marker(s); None when no object fits."""
     g = np.asarray(g)
     bg = O.background_color(g)
-    objs = O.components(g, connectivity=8, multicolor=True, background=bg)
-    if not objs or len(objs) > _MAX_OBJECTS:
+    objs = marked_shapes(g, _MAX_OBJECTS)
+    if objs is None:
         return None
     h, w = g.shape
     out = g.copy()
     done = 0
-    for ob in objs:
-        cells = [(int(y), int(x), int(v)) for y, x, v in zip(ob.rows, ob.cols, ob.values, strict=True)]
-        colours = [v for _, _, v in cells]
-        if len(set(colours)) == 1:
-            continue
-        main = max(set(colours), key=colours.count)
-        shape = {(y, x) for y, x, v in cells if v == main}
-        markers = [c for c in cells if c[2] != main]
+    for shape, markers in objs:
         if len(shape) < 2 or len(markers) > 4 or len(markers) >= len(shape):
             return None
         ys = [y for y, _ in shape]
@@ -74,13 +67,8 @@ def marker_trail(g: np.ndarray) -> np.ndarray | None:
 
 def marker_trails(task: ArcTask, deadline: float) -> list[Candidate]:
     """The marker-trail rule when it reproduces every demo."""
-    if not task.train or not same_shapes(task):
+    if not paints_background(task):
         return []
-    for i, o in task.train:
-        i, o = np.asarray(i), np.asarray(o)
-        bg = O.background_color(i)
-        if not np.any((i == bg) & (o != bg)):
-            return []
     if not solves_all(task, marker_trail):
         return []
     c = make_candidate(task, marker_trail, family="marker_trail", program="marker_trail()",

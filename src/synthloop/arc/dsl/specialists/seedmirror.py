@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import check_deadline, same_shapes
+from synthloop.arc.dsl.specialists.common import check_deadline, marked_shapes, paints_background
 from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution
 from synthloop.arc.grid import ArcTask, Candidate
 
@@ -40,21 +40,14 @@ def seed_mirror(g: np.ndarray, cover: bool) -> np.ndarray | None:
     """`g` with every marked shape mirrored once per marker, in the marker's colour; None when unfit."""
     g = np.asarray(g)
     bg = O.background_color(g)
-    objs = O.components(g, connectivity=8, multicolor=True, background=bg)
-    if not objs or len(objs) > _MAX_OBJECTS:
+    objs = marked_shapes(g, _MAX_OBJECTS)
+    if objs is None:
         return None
     h, w = g.shape
     out = g.copy()
     done = 0
-    for ob in objs:
-        cells = [(int(y), int(x), int(v)) for y, x, v in zip(ob.rows, ob.cols, ob.values, strict=True)]
-        colours = [v for _, _, v in cells]
-        if len(set(colours)) == 1:
-            continue
-        main = max(set(colours), key=colours.count)
-        shape = {(y, x) for y, x, v in cells if v == main}
-        markers = [c for c in cells if c[2] != main]
-        if len(markers) > 3 or len(shape) < 2 or colours.count(main) == len(markers):
+    for shape, markers in objs:
+        if len(markers) > 3 or len(shape) < 2 or len(shape) == len(markers):
             return None
         anchor = _anchor(shape, markers)
         if anchor is None:
@@ -89,11 +82,6 @@ def _hypotheses(deadline: float) -> Iterator[Hypothesis]:
 
 def seed_mirrors(task: ArcTask, deadline: float) -> list[Candidate]:
     """The seed-mirror rule when it reproduces every demo."""
-    if not task.train or not same_shapes(task):
+    if not paints_background(task):
         return []
-    for i, o in task.train:
-        i, o = np.asarray(i), np.asarray(o)
-        bg = O.background_color(i)
-        if not np.any((i == bg) & (o != bg)):
-            return []
     return first_solution(task, "seed_mirror", _hypotheses(deadline))
