@@ -11,6 +11,7 @@ from synthloop.arc.dsl.describe import describe_program
 from synthloop.arc.dsl.frames import FRAME_RANK_PENALTY, is_memorising, is_strong, run_frames
 from synthloop.arc.dsl.generalise import MEMORISING_PENALTY, Generalisation, diversify
 from synthloop.arc.dsl.search import SearchStats, Solution, solve_task
+from synthloop.arc.dsl.specialists.common import Timeout
 from synthloop.arc.grid import ArcTask, Candidate, as_grid
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -120,6 +121,8 @@ class SymbolicSolver:
                     break
                 try:
                     cands.extend(spec(task, spec_deadline))
+                except Timeout:  # its deadline passed: nothing found, not an error
+                    continue
                 except Exception as e:  # one bad specialist must never kill the task
                     self.errors.append(f"{getattr(spec, '__name__', spec)}: {type(e).__name__}: {e}")
             if self.use_frames and not any(is_strong(c) for c in cands):
