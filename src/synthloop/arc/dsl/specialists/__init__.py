@@ -13,6 +13,7 @@ from synthloop.arc.dsl.specialists.analogy import complete_by_analogy
 from synthloop.arc.dsl.specialists.anchorfit import anchor_fit
 from synthloop.arc.dsl.specialists.anchorwindow import anchor_windows
 from synthloop.arc.dsl.specialists.attract import attract_to_walls
+from synthloop.arc.dsl.specialists.bandframes import band_frames_spec
 from synthloop.arc.dsl.specialists.bandlines import band_hole_lines
 from synthloop.arc.dsl.specialists.barbeam import bar_beam
 from synthloop.arc.dsl.specialists.barhalves import bar_halves
@@ -33,6 +34,7 @@ from synthloop.arc.dsl.specialists.colourbars import colour_bars
 from synthloop.arc.dsl.specialists.colourlist import colour_list
 from synthloop.arc.dsl.specialists.contact import contact_recolour
 from synthloop.arc.dsl.specialists.cornerfold import corner_fold
+from synthloop.arc.dsl.specialists.cornerhalos import corner_halos
 from synthloop.arc.dsl.specialists.cornerpieces import corner_pieces
 from synthloop.arc.dsl.specialists.cornerrays import corner_rays
 from synthloop.arc.dsl.specialists.cornerthrow import corner_throw
@@ -44,18 +46,24 @@ from synthloop.arc.dsl.specialists.crop import crop_content, crop_selected
 from synthloop.arc.dsl.specialists.cropbox import crop_box
 from synthloop.arc.dsl.specialists.cropcount import crop_by_colour_count
 from synthloop.arc.dsl.specialists.cropmarked import crop_marked_object
+from synthloop.arc.dsl.specialists.crosshairs import crosshairs_spec
+from synthloop.arc.dsl.specialists.crosspairs import cross_pairs_spec
 from synthloop.arc.dsl.specialists.cupbeam import cup_light
 from synthloop.arc.dsl.specialists.cupfill import cup_fill
+from synthloop.arc.dsl.specialists.cuplevel import cup_level_count
 from synthloop.arc.dsl.specialists.cyclicshear import shear_cyclically
 from synthloop.arc.dsl.specialists.dashes import mend_dashed_lines
 from synthloop.arc.dsl.specialists.denoise import majority_fill
 from synthloop.arc.dsl.specialists.densecrop import dense_crop
 from synthloop.arc.dsl.specialists.detour import detour_rays
+from synthloop.arc.dsl.specialists.dihedraldots import dihedral_dots
 from synthloop.arc.dsl.specialists.dockline import dock_line
+from synthloop.arc.dsl.specialists.dropstripes import drop_stripes_spec
 from synthloop.arc.dsl.specialists.edgemark import edge_marks
 from synthloop.arc.dsl.specialists.edgepad import edge_pad
 from synthloop.arc.dsl.specialists.elbow import elbow_path
 from synthloop.arc.dsl.specialists.emptyboxes import empty_boxes
+from synthloop.arc.dsl.specialists.emptyroads import empty_roads
 from synthloop.arc.dsl.specialists.extrude import marker_extrude
 from synthloop.arc.dsl.specialists.fragmentfill import fragment_fill
 from synthloop.arc.dsl.specialists.framecopy import frame_copy
@@ -68,6 +76,7 @@ from synthloop.arc.dsl.specialists.headercycle import header_cycle
 from synthloop.arc.dsl.specialists.hintrepeat import hint_repeat
 from synthloop.arc.dsl.specialists.holefill import hole_windows
 from synthloop.arc.dsl.specialists.holeplug import hole_plugs
+from synthloop.arc.dsl.specialists.inlay import inlay_pieces
 from synthloop.arc.dsl.specialists.jigsaw import jigsaw
 from synthloop.arc.dsl.specialists.keeprect import keep_solid_rectangle
 from synthloop.arc.dsl.specialists.keyline import recolour_by_line_key
@@ -85,6 +94,7 @@ from synthloop.arc.dsl.specialists.layers import (
     symmetrize,
 )
 from synthloop.arc.dsl.specialists.leak import leaking_boxes
+from synthloop.arc.dsl.specialists.leanmirror import lean_mirror_spec
 from synthloop.arc.dsl.specialists.linelist import line_colour_square
 from synthloop.arc.dsl.specialists.linerays import line_rays
 from synthloop.arc.dsl.specialists.linetopology import topology_recolour
@@ -94,12 +104,14 @@ from synthloop.arc.dsl.specialists.markerflip import marker_flip
 from synthloop.arc.dsl.specialists.markerstamp import marker_stamps
 from synthloop.arc.dsl.specialists.markertrail import marker_trails
 from synthloop.arc.dsl.specialists.matchkey import match_key_shapes
+from synthloop.arc.dsl.specialists.meetbrackets import meet_brackets
 from synthloop.arc.dsl.specialists.meetlines import meet_lines_spec
 from synthloop.arc.dsl.specialists.midstamp import midpoint_stamp
 from synthloop.arc.dsl.specialists.motion import draw_rays, gravity, move_to_contact
 from synthloop.arc.dsl.specialists.nestedrings import nested_rings
 from synthloop.arc.dsl.specialists.noisecount import area_with_most_specks
 from synthloop.arc.dsl.specialists.notchfit import notch_fit
+from synthloop.arc.dsl.specialists.notchlines import notch_lines
 from synthloop.arc.dsl.specialists.objrecolour import object_halo, object_recolour, recolour_by_key
 from synthloop.arc.dsl.specialists.objsymmetry import complete_symmetry
 from synthloop.arc.dsl.specialists.panelcode import panel_code
@@ -110,6 +122,7 @@ from synthloop.arc.dsl.specialists.parityflood import parity_flood_fill
 from synthloop.arc.dsl.specialists.partialcopies import complete_partial_copies
 from synthloop.arc.dsl.specialists.paste import paste_template
 from synthloop.arc.dsl.specialists.periodic import periodic_extend
+from synthloop.arc.dsl.specialists.pieceslots import piece_slots
 from synthloop.arc.dsl.specialists.pivot import mirror_about_pivot
 from synthloop.arc.dsl.specialists.pointers import pointer_rays
 from synthloop.arc.dsl.specialists.pull import pull_to_anchor
@@ -118,7 +131,9 @@ from synthloop.arc.dsl.specialists.rays import colour_lines, rays_to_target, ste
 from synthloop.arc.dsl.specialists.reflecttile import reflect_tile
 from synthloop.arc.dsl.specialists.regionfill import region_recolour
 from synthloop.arc.dsl.specialists.regions import fill_touching
+from synthloop.arc.dsl.specialists.ringassembly import ring_assembly_spec
 from synthloop.arc.dsl.specialists.rings import recolour_rings
+from synthloop.arc.dsl.specialists.ripplesquares import ripple_squares_spec
 from synthloop.arc.dsl.specialists.roles import role_recolour
 from synthloop.arc.dsl.specialists.roomfill import room_fill
 from synthloop.arc.dsl.specialists.route import routed_path
@@ -134,6 +149,7 @@ from synthloop.arc.dsl.specialists.selfshift import shift_objects_by_size
 from synthloop.arc.dsl.specialists.shadow import shadow_rain
 from synthloop.arc.dsl.specialists.shapeswap import swap_shapes
 from synthloop.arc.dsl.specialists.shiftcanvas import shift_canvas
+from synthloop.arc.dsl.specialists.sidetint import side_tint
 from synthloop.arc.dsl.specialists.sortbars import sort_bars
 from synthloop.arc.dsl.specialists.speckjump import specks_to_block
 from synthloop.arc.dsl.specialists.spiral import spiral
@@ -149,9 +165,11 @@ from synthloop.arc.dsl.specialists.tether import tether_retract
 from synthloop.arc.dsl.specialists.tilefill import continue_under_filler
 from synthloop.arc.dsl.specialists.tiling import piece_tiling
 from synthloop.arc.dsl.specialists.trackslide import track_slide
+from synthloop.arc.dsl.specialists.twinbars import twin_bars_spec
 from synthloop.arc.dsl.specialists.wallimpact import wall_impact_rays
 from synthloop.arc.dsl.specialists.wallpaper import shared_wallpaper
 from synthloop.arc.dsl.specialists.zonerays import zone_rays_rule
+from synthloop.arc.dsl.specialists.zoomrays import zoom_rays_spec
 from synthloop.arc.grid import ArcTask, Candidate
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -309,6 +327,24 @@ SPECIALISTS: list[Specialist] = [  # cheap, precise families first; the broad lo
     complete_partial_copies,
     pushed_lines,
     wall_impact_rays,
+    band_frames_spec,
+    crosshairs_spec,
+    cross_pairs_spec,
+    drop_stripes_spec,
+    lean_mirror_spec,
+    ring_assembly_spec,
+    ripple_squares_spec,
+    twin_bars_spec,
+    zoom_rays_spec,
+    corner_halos,
+    cup_level_count,
+    dihedral_dots,
+    empty_roads,
+    inlay_pieces,
+    meet_brackets,
+    notch_lines,
+    piece_slots,
+    side_tint,
     rule_list,
     local_rules,
     prepared_local_rules,

@@ -129,41 +129,45 @@ def counting(task: ArcTask, deadline: float) -> list[Candidate]:
             if cands:
                 return cands
 
-    # (c) fixed shape; the first N cells (reading order) get colour C, the rest colour B
+    # (c) fixed shape; the first N cells (in a learned reading order: left to right, right to left, or column by
+    # column) get colour C, the rest colour B
     if fixed_shape:
         shape = outs[0].shape
-        flat = [o.ravel() for o in outs]
-        for qn in sorted(shared):
-            ok = True
-            fill, rest = None, None
-            for cn, f in zip(counts, flat, strict=True):
-                n = cn[qn]
-                if n > f.size or (n < f.size and rest is not None and f[n] != rest):
-                    ok = False
-                    break
-                if n and (len(set(f[:n].tolist())) != 1 or (fill is not None and f[0] != fill)):
-                    ok = False
-                    break
-                if len(set(f[n:].tolist())) > 1:
-                    ok = False
-                    break
-                fill = int(f[0]) if n else fill
-                rest = int(f[n]) if n < f.size else rest
-            if not ok or fill is None or rest is None:
-                continue
+        idx = np.arange(shape[0] * shape[1]).reshape(shape)
+        orders = [("", idx.ravel()), (", from the right", idx[:, ::-1].ravel()), (", by columns", idx.T.ravel())]
+        for oname, order in orders:
+            flat = [o.ravel()[order] for o in outs]
+            for qn in sorted(shared):
+                ok = True
+                fill, rest = None, None
+                for cn, f in zip(counts, flat, strict=True):
+                    n = cn[qn]
+                    if n > f.size or (n < f.size and rest is not None and f[n] != rest):
+                        ok = False
+                        break
+                    if n and (len(set(f[:n].tolist())) != 1 or (fill is not None and f[0] != fill)):
+                        ok = False
+                        break
+                    if len(set(f[n:].tolist())) > 1:
+                        ok = False
+                        break
+                    fill = int(f[0]) if n else fill
+                    rest = int(f[n]) if n < f.size else rest
+                if not ok or fill is None or rest is None:
+                    continue
 
-            def fn(g, qn=qn, fill=fill, rest=rest):
-                n = _counts(g).get(qn, 0)
-                if n > shape[0] * shape[1]:
-                    return None
-                out = np.full(shape[0] * shape[1], rest)
-                out[:n] = fill
-                return out.reshape(shape)
+                def fn(g, qn=qn, fill=fill, rest=rest, order=order):
+                    n = _counts(g).get(qn, 0)
+                    if n > shape[0] * shape[1]:
+                        return None
+                    out = np.full(shape[0] * shape[1], rest)
+                    out[order[:n]] = fill
+                    return out.reshape(shape)
 
-            add(fn, f"first_n(shape={shape}, count={qn}, colour={fill}, rest={rest})",
-                f"fill the first cells of a {shape[0]}x{shape[1]} grid with {fill}, one per {qn}")
-            if cands:
-                break
+                add(fn, f"first_n(shape={shape}, count={qn}, colour={fill}, rest={rest}{oname})",
+                    f"fill the first cells{oname} of a {shape[0]}x{shape[1]} grid with {fill}, one per {qn}")
+                if cands:
+                    return cands
     return cands
 
 

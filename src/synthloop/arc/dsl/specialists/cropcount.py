@@ -11,7 +11,7 @@ import numpy as np
 
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists.common import check_deadline, crops_only
-from synthloop.arc.dsl.specialists.learn import Hypothesis, common_colours, first_solution
+from synthloop.arc.dsl.specialists.learn import Hypothesis, common_colours, first_solution, task_background
 from synthloop.arc.grid import ArcTask, Candidate
 
 _MAX_OBJECTS = 40
@@ -24,9 +24,14 @@ def _select(objs: list[O.Object], colour: int, most: bool) -> O.Object | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _crop(g: np.ndarray, mode: str, colour: int, most: bool) -> np.ndarray | None:
+def _crop(g: np.ndarray, mode: str, colour: int, most: bool, bg: int | None) -> np.ndarray | None:
+    """`bg`: the task's learned background (None: detect it in `g`)."""
     g = np.asarray(g)
-    objs = [o for o in O.extract(g, mode) if o.size > 1]
+    if bg is None:
+        found = O.extract(g, mode)
+    else:
+        found = O.components(g, connectivity=int(mode[1]), multicolor=True, background=bg)
+    objs = [o for o in found if o.size > 1]
     if len(objs) < 2 or len(objs) > _MAX_OBJECTS:
         return None
     ob = _select(objs, colour, most)
@@ -35,15 +40,18 @@ def _crop(g: np.ndarray, mode: str, colour: int, most: bool) -> np.ndarray | Non
 
 def _hypotheses(task: ArcTask, deadline: float) -> Iterator[Hypothesis]:
     colours = common_colours(o for _, o in task.train)
-    for mode in ("m8", "m4"):
-        for colour in sorted(colours):
-            for most in (True, False):
-                check_deadline(deadline)
-                which = "most" if most else "fewest"
-                yield Hypothesis(lambda g, mode=mode, colour=colour, most=most: _crop(g, mode, colour, most), size=4,
-                                 program=f"crop_by_colour_count(colour={colour}, {which}, objects={mode})",
-                                 description=f"cut out the {O.EXTRACTOR_TEXT[mode][:-1]} with the {which} cells of "
-                                             f"colour {colour}")
+    learned = task_background(task)
+    for bg in ([learned] if learned is not None else []) + [None]:
+        on = "" if bg == 0 else f", background={bg}"
+        for mode in ("m8", "m4"):
+            for colour in sorted(colours - {bg}):
+                for most in (True, False):
+                    check_deadline(deadline)
+                    which = "most" if most else "fewest"
+                    yield Hypothesis(lambda g, m=mode, c=colour, mo=most, b=bg: _crop(g, m, c, mo, b), size=4,
+                                     program=f"crop_by_colour_count(colour={colour}, {which}, objects={mode}{on})",
+                                     description=f"cut out the {O.EXTRACTOR_TEXT[mode][:-1]} with the {which} cells "
+                                                 f"of colour {colour}")
 
 
 def crop_by_colour_count(task: ArcTask, deadline: float) -> list[Candidate]:

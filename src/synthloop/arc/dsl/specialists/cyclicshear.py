@@ -13,21 +13,26 @@ from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution
 from synthloop.arc.grid import ArcTask, Candidate
 
 
-def cyclic_shear(g: np.ndarray, axis: str, step: int) -> np.ndarray:
-    """Column c rolled up by c * step (axis "cols"), or row r rolled left by r * step (axis "rows")."""
+def cyclic_shear(g: np.ndarray, axis: str, step: int, from_end: bool = False) -> np.ndarray:
+    """Column c rolled up by c * step (axis "cols"), or row r rolled left by r * step (axis "rows"); with
+    `from_end` the index counts from the last column (row), so the unrolled line is at the other end."""
     g = np.asarray(g)
     if axis == "rows":
-        return cyclic_shear(g.T, "cols", step).T
-    return np.stack([np.roll(g[:, c], -c * step) for c in range(g.shape[1])], axis=1)
+        return cyclic_shear(g.T, "cols", step, from_end).T
+    w = g.shape[1]
+    return np.stack([np.roll(g[:, c], -(w - 1 - c if from_end else c) * step) for c in range(w)], axis=1)
 
 
 def _hypotheses(deadline: float) -> Iterator[Hypothesis]:
-    for axis in ("cols", "rows"):
-        for step in (1, -1):
-            check_deadline(deadline)
-            yield Hypothesis(lambda g, a=axis, s=step: cyclic_shear(g, a, s), size=3,
-                             program=f"cyclic_shear({axis}, step={step})",
-                             description=f"roll each of the {axis} cyclically by its index times {step}")
+    for from_end in (False, True):
+        for axis in ("cols", "rows"):
+            for step in (1, -1):
+                check_deadline(deadline)
+                end = ", from_end" if from_end else ""
+                yield Hypothesis(lambda g, a=axis, s=step, e=from_end: cyclic_shear(g, a, s, e), size=3 + from_end,
+                                 program=f"cyclic_shear({axis}, step={step}{end})",
+                                 description=f"roll each of the {axis} cyclically by its index"
+                                             + (" counted from the far end" if from_end else "") + f" times {step}")
 
 
 def shear_cyclically(task: ArcTask, deadline: float) -> list[Candidate]:

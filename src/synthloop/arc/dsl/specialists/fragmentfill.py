@@ -8,10 +8,12 @@ and how far apart a fragment's cells may be.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.common import check_deadline, make_candidate, same_shapes, solves_all
+from synthloop.arc.dsl.specialists.common import make_candidate, same_shapes, solves_all
 from synthloop.arc.dsl.specialists.tiling import _norm
 from synthloop.arc.grid import ArcTask, Candidate
 
@@ -181,7 +183,8 @@ def fragment_fill(task: ArcTask, deadline: float) -> list[Candidate]:
     marker, fill, under = learned
     for sym in _GROUPS:
         for gap in (1, 2, 3):
-            check_deadline(deadline)
+            if time.monotonic() > deadline:
+                return []
 
             def fn(g: np.ndarray, sym: str = sym, gap: int = gap) -> np.ndarray | None:
                 return fill_fragments(g, marker, fill, sym, gap, under)

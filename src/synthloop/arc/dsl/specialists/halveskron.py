@@ -9,6 +9,7 @@ import numpy as np
 
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists.common import make_candidate, solves_all
+from synthloop.arc.dsl.specialists.learn import task_background
 from synthloop.arc.grid import ArcTask, Candidate
 
 
@@ -21,13 +22,14 @@ def _halves(g: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return None
 
 
-def key_times_shape(g: np.ndarray) -> np.ndarray | None:
-    """Each cell of the key half replaced by the mask half's shape in the cell's colour."""
+def key_times_shape(g: np.ndarray, bg: int | None = None) -> np.ndarray | None:
+    """Each cell of the key half replaced by the mask half's shape in the cell's colour; `bg` the task's learned
+    background (None: detect it in `g`)."""
     g = np.asarray(g)
     halves = _halves(g)
     if halves is None:
         return None
-    bg = O.background_color(g)
+    bg = O.background_color(g) if bg is None else bg
     single = [len(set(np.unique(p).tolist()) - {bg}) == 1 for p in halves]
     if single.count(True) != 1:
         return None
@@ -42,9 +44,16 @@ def key_times_shape(g: np.ndarray) -> np.ndarray | None:
 
 def halves_kron(task: ArcTask, deadline: float) -> list[Candidate]:
     """Blow the key half up by the shape half."""
-    if not task.train or any(o.size <= i.size for i, o in task.train) or not solves_all(task, key_times_shape):
+    if not task.train or any(o.size <= i.size for i, o in task.train):
         return []
-    c = make_candidate(task, key_times_shape, family="halves_kron", size=3, program="key_times_shape(halves)",
-                       description="split the input into its two halves; replace every cell of the coloured half by "
-                                   "a copy of the one-colour half's shape in that cell's colour")
-    return [] if c is None else [c]
+    learned = task_background(task)
+    for bg in ([learned] if learned is not None else []) + [None]:
+        fn = lambda g, b=bg: key_times_shape(g, b)  # noqa: E731
+        if not solves_all(task, fn):
+            continue
+        c = make_candidate(task, fn, family="halves_kron", size=3,
+                           program="key_times_shape(halves)" if bg == 0 else f"key_times_shape(halves, background={bg})",
+                           description="split the input into its two halves; replace every cell of the coloured half "
+                                       "by a copy of the one-colour half's shape in that cell's colour")
+        return [] if c is None else [c]
+    return []

@@ -8,12 +8,19 @@ from __future__ import annotations
 import numpy as np
 
 from synthloop.arc.dsl import objects as O
-from synthloop.arc.dsl.specialists.learn import Hypothesis, along, first_solution, single_changed_colour
+from synthloop.arc.dsl.specialists.learn import (
+    Hypothesis,
+    along,
+    first_solution,
+    single_changed_colour,
+    task_background,
+)
 from synthloop.arc.grid import ArcTask, Candidate
 
 
-def _recolour_rows(g: np.ndarray, target: int) -> np.ndarray | None:
-    bg = O.background_color(g)
+def _recolour_rows(g: np.ndarray, target: int, bg: int | None) -> np.ndarray | None:
+    """`bg`: the task's learned background (None: detect it in `g`)."""
+    bg = O.background_color(g) if bg is None else bg
     out = g.copy()
     hit = False
     for r in range(g.shape[0]):
@@ -33,8 +40,11 @@ def recolour_by_line_key(task: ArcTask, deadline: float) -> list[Candidate]:
     target = single_changed_colour(task, "input")
     if target is None:
         return []
+    learned = task_background(task)
+    bgs = [b for b in (learned, None) if b != target]
     return first_solution(task, "line_key", (
-        Hypothesis(along(axis, lambda g: _recolour_rows(g, target)), size=3,
-                   program=f"recolour_by_line_key(target={target}, axis={axis!r})",
+        Hypothesis(along(axis, lambda g, b=bg: _recolour_rows(g, target, b)), size=3,
+                   program=f"recolour_by_line_key(target={target}, axis={axis!r}"
+                           f"{'' if bg == 0 else f', background={bg}'})",
                    description=f"every colour-{target} cell takes the one other colour in its {line}")
-        for axis, line in (("rows", "row"), ("cols", "column"))))
+        for bg in bgs for axis, line in (("rows", "row"), ("cols", "column"))))

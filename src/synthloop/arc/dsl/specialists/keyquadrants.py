@@ -33,10 +33,19 @@ def find_key(g: np.ndarray, kcols: set[int]) -> np.ndarray | None:
     return g[np.ix_(ur, uc)]
 
 
-def recolour_by_key(g: np.ndarray) -> np.ndarray | None:
-    """The pattern's box with each pattern cell coloured by the key scaled over the box, background elsewhere."""
+def _lineless_background(g: np.ndarray) -> int:
+    """The most common colour that fills no whole row or column (the frame can outnumber the background)."""
+    counts = np.bincount(g.ravel(), minlength=10)
+    lines = {c for c in np.unique(g).tolist() if (g == c).all(axis=1).any() or (g == c).all(axis=0).any()}
+    rest = [c for c in np.unique(g).tolist() if c not in lines]
+    return max(rest, key=lambda c: (int(counts[c]), -c)) if rest else O.background_color(g)
+
+
+def recolour_by_key(g: np.ndarray, lineless: bool = False) -> np.ndarray | None:
+    """The pattern's box with each pattern cell coloured by the key scaled over the box, background elsewhere;
+    the background is the grid's (or, `lineless`, its most common colour that draws no full line)."""
     g = np.asarray(g)
-    bg = O.background_color(g)
+    bg = _lineless_background(g) if lineless else O.background_color(g)
     roles = _roles(g, bg)
     if roles is None:
         return None
@@ -58,11 +67,15 @@ def key_quadrants(task: ArcTask, deadline: float) -> list[Candidate]:
     """Crop the one-colour pattern and colour its parts by the small key grid."""
     if not task.train or any(o.size >= i.size for i, o in task.train):
         return []
-    if not solves_all(task, recolour_by_key):
-        return []
-    c = make_candidate(task, recolour_by_key, family="key_quadrants", size=3,
-                       program="recolour_pattern_by_key(pattern=most common non-frame colour)",
-                       description="cut out the box of the pattern (the most common colour that draws no full line) and "
-                                   "colour each part of it by the matching cell of the small key grid of the other "
-                                   "colours")
-    return [] if c is None else [c]
+    for lineless in (False, True):
+        fn = lambda g, k=lineless: recolour_by_key(g, k)  # noqa: E731
+        if not solves_all(task, fn):
+            continue
+        c = make_candidate(task, fn, family="key_quadrants", size=3,
+                           program="recolour_pattern_by_key(pattern=most common non-frame colour"
+                                   f"{', background=most common lineless colour' if lineless else ''})",
+                           description="cut out the box of the pattern (the most common colour that draws no full line) "
+                                       "and colour each part of it by the matching cell of the small key grid of the "
+                                       "other colours")
+        return [] if c is None else [c]
+    return []

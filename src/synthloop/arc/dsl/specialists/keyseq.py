@@ -1,7 +1,7 @@
 """Continue a colour sequence laid along a line family: each cell's colour depends only on its index in a family of
 lines (rows, columns, diagonals, anti-diagonals, or the nested L-shells max(r, c) around the top-left corner); the
 input shows the start of the sequence (background-0 cells unknown) and the output, of a learned size, repeats it
-cyclically with its smallest period.
+cyclically with its smallest period. The unknown colour is 0 or learned: one the inputs show and the outputs never do.
 """
 
 from __future__ import annotations
@@ -75,10 +75,13 @@ def keyed_sequence(task: ArcTask, deadline: float) -> list[Candidate]:
     if len({o.shape for _, o in pairs}) == 1:
         sizers.append((f"fixed {pairs[0][1].shape}", lambda s, f=pairs[0][1].shape: f))
     keys = [k for k in _KEYS if all(_sequence(o, k, None) is not None for _, o in pairs)]
+    hidden = set.union(*(set(np.unique(i).tolist()) for i, _ in pairs)) - set.union(
+        *(set(np.unique(o).tolist()) for _, o in pairs))
+    unknowns = [0, None] + ([hidden.pop()] if len(hidden) == 1 and 0 not in hidden else [])
 
     def hypotheses():
         for key in keys:
-            for unknown in (0, None):
+            for unknown in unknowns:
                 for sname, sizer in sizers:
                     check_deadline(deadline)
                     yield Hypothesis(lambda g, k=key, u=unknown, s=sizer: _continue(g, k, u, s), size=4,

@@ -51,6 +51,18 @@ def shared_input_colours(task: ArcTask) -> set[int]:
     return common_colours(i for i, _ in task.train) - {O.background_color(np.asarray(task.train[0][0]))}
 
 
+def task_background(task: ArcTask) -> int | None:
+    """The task's background learned from its demos rather than guessed grid by grid (which favours 0): the colour
+    with the most cells over all demo inputs among those present in every demo input; None when no colour is."""
+    if not task.train:
+        return None
+    shared = common_colours(np.asarray(i) for i, _ in task.train)
+    if not shared:
+        return None
+    counts = sum(np.bincount(np.asarray(i, dtype=np.int64).ravel(), minlength=10) for i, _ in task.train)
+    return max(sorted(shared), key=lambda c: int(counts[c]))
+
+
 def paints_background_only(task: ArcTask) -> bool:
     """Same-shape demos, at least one changes, and every changed cell was background in its input."""
     if not task.train or not same_shapes(task):

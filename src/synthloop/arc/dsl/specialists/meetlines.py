@@ -91,8 +91,8 @@ def meet_lines_spec(task: ArcTask, deadline: float) -> list[Candidate]:
         got = {int(v) for v in np.unique(o[d])}
         painted |= got
         new |= got - {int(v) for v in np.unique(i)}
-    if len(new) > 1 or len(painted) > 6:
+    if len(new) > 1 or (len(painted) > 6 and not new):
         return []
-    # a colour new to the outputs first, then any painted colour, then no middle cell at all
-    mids: list[int | None] = [*sorted(new), *sorted(painted - new), None]
+    # a colour new to the outputs first, then (when few) any painted colour, then no middle cell at all
+    mids: list[int | None] = [*sorted(new), *(sorted(painted - new) if len(painted) <= 6 else []), None]
     return first_solution(task, "meet_lines", _hypotheses(mids, deadline))

@@ -12,7 +12,7 @@ import numpy as np
 
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists.common import check_deadline
-from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution
+from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution, task_background
 from synthloop.arc.grid import ArcTask, Candidate
 
 _HEIGHTS: dict[str, Callable[[int, int], int]] = {
@@ -31,12 +31,15 @@ def _step(row: np.ndarray, bg: int, kind: str, right: bool) -> np.ndarray:
     return moved if kind == "shift" else np.where(row != bg, row, moved)
 
 
-def row_stack(g: np.ndarray, kind: str, right: bool, up: bool, height: str, square: bool) -> np.ndarray | None:
-    """The stacked rows; None unless `g` is one row with some colour."""
+def row_stack(g: np.ndarray, kind: str, right: bool, up: bool, height: str, square: bool,
+              bg: int | None = None) -> np.ndarray | None:
+    """The stacked rows; None unless `g` is one row with some colour. `bg`: the task's learned background (None:
+    0 when present, else the most common colour)."""
     g = np.asarray(g)
     if g.shape[0] != 1:
         return None
-    bg = 0 if (g == 0).any() else O.background_color(g)
+    if bg is None:
+        bg = 0 if (g == 0).any() else O.background_color(g)
     w = g.shape[1]
     k = len(set(np.unique(g).tolist()) - {bg})
     h = _HEIGHTS[height](w, k)
@@ -54,7 +57,13 @@ def row_stack(g: np.ndarray, kind: str, right: bool, up: bool, height: str, squa
     return out[::-1] if up else out
 
 
-def _hypotheses(deadline: float) -> Iterator[Hypothesis]:
+def _hypotheses(deadline: float, learned: int | None) -> Iterator[Hypothesis]:
+    for bg in ([learned] if learned is not None else []) + [None]:
+        yield from _bg_hypotheses(deadline, bg)
+
+
+def _bg_hypotheses(deadline: float, bg: int | None) -> Iterator[Hypothesis]:
+    on = "" if bg == 0 else f", background={bg}"
     for height in _HEIGHTS:
         for square in (False, True):
             for kind in ("shift", "smear"):
@@ -63,9 +72,9 @@ def _hypotheses(deadline: float) -> Iterator[Hypothesis]:
                         check_deadline(deadline)
                         side = "right" if right else "left"
                         yield Hypothesis(
-                            lambda g, a=kind, b=right, c=up, d=height, e=square: row_stack(g, a, b, c, d, e),
+                            lambda g, a=kind, b=right, c=up, d=height, e=square, f=bg: row_stack(g, a, b, c, d, e, f),
                             size=4,
-                            program=f"row_stack({kind}={side}, up={up}, rows={height}, square={square})",
+                            program=f"row_stack({kind}={side}, up={up}, rows={height}, square={square}{on})",
                             description=f"stack {height} rows {'upward' if up else 'downward'}, each the one "
                                         f"before {kind}ed one cell {side}")
 
@@ -74,4 +83,4 @@ def stack_rows(task: ArcTask, deadline: float) -> list[Candidate]:
     """A one-row input stacked into shifted or smeared copies."""
     if not task.train or any(i.shape[0] != 1 or o.shape[0] < 2 for i, o in task.train):
         return []
-    return first_solution(task, "row_stack", _hypotheses(deadline))
+    return first_solution(task, "row_stack", _hypotheses(deadline, task_background(task)))

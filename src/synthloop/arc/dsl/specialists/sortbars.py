@@ -12,17 +12,17 @@ import numpy as np
 
 from synthloop.arc.dsl import objects as O
 from synthloop.arc.dsl.specialists.common import GridFn, check_deadline, same_shapes
-from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution
+from synthloop.arc.dsl.specialists.learn import Hypothesis, first_solution, task_background
 from synthloop.arc.grid import ArcTask, Candidate
 
 EDGES = ("bottom", "top", "right", "left")
 
 
-def bars(g: np.ndarray, horizontal: bool) -> list[tuple[int, int]] | None:
+def bars(g: np.ndarray, horizontal: bool, bg: int | None = None) -> list[tuple[int, int]] | None:
     """(length, colour) of every object when each is a one-cell-thick bar along rows (`horizontal`) or columns;
-    None otherwise or when there are fewer than two bars."""
+    None otherwise or when there are fewer than two bars. `bg`: the background (None: detect it in `g`)."""
     out = []
-    for o in O.components(np.asarray(g), connectivity=4):
+    for o in O.components(np.asarray(g), connectivity=4, background=bg):
         t, lf, b, r = o.bbox
         if (b - t != 1) if horizontal else (r - lf != 1):
             return None
@@ -30,19 +30,21 @@ def bars(g: np.ndarray, horizontal: bool) -> list[tuple[int, int]] | None:
     return out if len(out) >= 2 else None
 
 
-def stack_bars(g: np.ndarray, edge: str, longest_first: bool, flush_end: bool) -> np.ndarray | None:
+def stack_bars(g: np.ndarray, edge: str, longest_first: bool, flush_end: bool,
+               bg: int | None = None) -> np.ndarray | None:
     """The bars piled against `edge`, sorted by length; None when the picture is not bars or two bars of one
-    length differ in colour (no order)."""
+    length differ in colour (no order). `bg`: the task's learned background (None: detect it in `g`)."""
     g = np.asarray(g)
+    bg = O.background_color(g) if bg is None else bg
     horizontal = edge in ("bottom", "top")
-    found = bars(g, horizontal)
+    found = bars(g, horizontal, bg)
     if found is None:
         return None
     lengths = [n for n, _ in found]
     if len(set(lengths)) != len(lengths):
         return None
     found.sort(key=lambda b: -b[0] if longest_first else b[0])
-    out = np.full_like(g, O.background_color(g))
+    out = np.full_like(g, bg)
     view = out if horizontal else out.T
     lines, span = view.shape
     if len(found) > lines:
@@ -56,8 +58,8 @@ def stack_bars(g: np.ndarray, edge: str, longest_first: bool, flush_end: bool) -
     return out
 
 
-def _stacker(edge: str, longest_first: bool, flush_end: bool) -> GridFn:
-    return lambda g: stack_bars(g, edge, longest_first, flush_end)
+def _stacker(edge: str, longest_first: bool, flush_end: bool, bg: int | None) -> GridFn:
+    return lambda g: stack_bars(g, edge, longest_first, flush_end, bg)
 
 
 def sort_bars(task: ArcTask, deadline: float) -> list[Candidate]:
@@ -68,19 +70,22 @@ def sort_bars(task: ArcTask, deadline: float) -> list[Candidate]:
         if not np.array_equal(np.bincount(np.ravel(i), minlength=10), np.bincount(np.ravel(o), minlength=10)):
             return []
     first = np.asarray(task.train[0][0])
-    if bars(first, True) is None and bars(first, False) is None:
+    learned = task_background(task)
+    bgs = ([learned] if learned is not None else []) + [None]
+    if all(bars(first, True, bg) is None and bars(first, False, bg) is None for bg in bgs):
         return []
 
     def hyps() -> Iterator[Hypothesis]:
-        for edge in EDGES:
+        for bg, edge in ((bg, edge) for bg in bgs for edge in EDGES):
+            on = "" if bg == 0 else f", background={bg}"
             for longest_first in (True, False):
                 for flush_end in (True, False):
                     check_deadline(deadline)
                     order = "longest" if longest_first else "shortest"
                     end = "far" if flush_end else "near"
                     yield Hypothesis(
-                        _stacker(edge, longest_first, flush_end),
-                        program=f"sort_bars(edge={edge}, {order}_first, flush={end}_end)",
+                        _stacker(edge, longest_first, flush_end, bg),
+                        program=f"sort_bars(edge={edge}, {order}_first, flush={end}_end{on})",
                         description=(f"the bars piled against the {edge} edge, {order} first, each flush with the "
                                      f"{end} end of its line"),
                         size=3,

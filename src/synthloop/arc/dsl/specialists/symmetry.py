@@ -231,9 +231,11 @@ def extend_pattern(task: ArcTask, deadline: float) -> list[Candidate]:
             continue
         identity = all(a == b for a, b in cmap.items())
 
-        def fn(g, grow=grow, cmap=cmap):
+        def fn(g, grow=grow, cmap=cmap, identity=identity):
             p = grow(g)
-            if p is None or any(int(v) not in cmap for v in np.unique(p)):
+            if p is None or identity:  # no recolouring: colours the demos did not show stay as they are
+                return p
+            if any(int(v) not in cmap for v in np.unique(p)):
                 return None
             return np.vectorize(cmap.get)(p)
 

@@ -1,6 +1,6 @@
 """Continue a cut-short pattern: a filler colour (the colour at a learned corner, which may differ from demo to demo)
-covers part of a periodic pattern; the output continues the pattern over the whole grid, read at a learned phase
-shift (usually none).
+covers part of a periodic pattern that starts in the opposite corner; the output continues the pattern over the
+whole grid, read at a learned phase shift (usually none).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ def _continue(g: np.ndarray, corner: tuple[int, int], shift: tuple[int, int]) ->
     g = np.asarray(g)
     h, w = g.shape
     filler = int(g[corner])
+    if int(g[-1 - corner[0], -1 - corner[1]]) == filler:
+        return None  # the pattern starts in the corner opposite the filler's
     known = g != filler
     if known.sum() * 4 < g.size or known.all():
         return None  # the pattern must show at least a quarter of the grid
