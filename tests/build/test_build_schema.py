@@ -54,6 +54,15 @@ def test_a_test_only_step_is_merged_into_the_code_step_it_tests():
     assert [i.id for i in user] == ["code", "tests", "cli", "more"]
 
 
+def test_a_folder_listed_beside_its_files_is_not_owned():
+    """The 1.5B model's URL-shortener plan owned "shortener" and "shortener/service.py": no write delivers a folder,
+    so completion was refused until the step failed as stuck."""
+    plan = Plan(steps=[PlanStep(id="0", instruction="service", files=["shortener", "shortener/service.py"])])
+    items, notes = to_instructions(plan, limit=3)
+    assert items[0].files == ["shortener/service.py", "tests/test_service.py"]
+    assert any("dropped folder(s) shortener" in n for n in notes)
+
+
 def test_plan_limit():
     plan = Plan(steps=[PlanStep(id=f"s{i}", instruction=f"step {i}") for i in range(12)])
     items, notes = to_instructions(plan, limit=4)

@@ -59,6 +59,10 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
                 files.append(normalize(f))
             except FileStoreError as e:
                 notes.append(f"step {iid}: dropped file {f!r} ({e})")
+        folders = sorted({f for f in files if any(g.startswith(f + "/") for g in files)})
+        if folders:  # "pkg" beside "pkg/api.py" is a folder: no write can ever deliver it, so the step could not end
+            notes.append(f"step {iid}: dropped folder(s) {', '.join(folders)} (a step owns files)")
+            files = [f for f in files if f not in folders]
         if read_only.intersection(files):
             notes.append(f"step {iid}: dropped read-only given tests {', '.join(sorted(read_only.intersection(files)))}")
             files = [f for f in files if f not in read_only]
