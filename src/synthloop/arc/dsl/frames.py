@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from synthloop.arc.dsl.search import inverse_perm
+from synthloop.arc.dsl.search import inverse_perm, swap_perm
 from synthloop.arc.grid import ArcTask, Candidate, as_grid
 
 Specialist = Callable[[ArcTask, float], list[Candidate]]
@@ -127,12 +127,7 @@ def is_strong(c: Candidate) -> bool:
 def background_swap(g: np.ndarray) -> np.ndarray | None:
     """The permutation (an involution) that swaps g's most common colour with 0; None when two colours tie."""
     cnt = np.bincount(np.asarray(g, dtype=np.int64).ravel(), minlength=10)
-    top = int(cnt.argmax())
-    if (cnt == cnt[top]).sum() > 1:
-        return None
-    p = np.arange(10, dtype=np.int8)
-    p[top], p[0] = 0, top
-    return p
+    return None if (cnt == cnt.max()).sum() > 1 else swap_perm(g)
 
 
 def _background_applies(task: ArcTask) -> bool:

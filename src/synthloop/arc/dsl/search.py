@@ -653,7 +653,7 @@ def _bg(g: np.ndarray) -> int:
     return int(np.bincount(np.asarray(g, dtype=np.int64).ravel(), minlength=10).argmax())
 
 
-def _swap_perm(g: np.ndarray) -> np.ndarray:
+def swap_perm(g: np.ndarray) -> np.ndarray:
     """Swap the most common colour with 0."""
     p = np.arange(10, dtype=np.int8)
     b = _bg(g)
@@ -697,7 +697,7 @@ def inverse_perm(p: np.ndarray) -> np.ndarray:
     return inv
 
 
-FRAMES = {"bg<->0": _swap_perm, "colours by frequency": _freq_perm}
+FRAMES = {"bg<->0": swap_perm, "colours by frequency": _freq_perm}
 
 
 def solve_task(
