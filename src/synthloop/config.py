@@ -98,6 +98,9 @@ class BuildConfig(_Section):
     tool_protocol: Literal["auto", "native", "json", "files"] = "auto"
     # before an instruction fails, ask the model whether its own tests failing on expectations are wrong
     review_failing_tests: bool = True
+    # a failed instruction whose best work passes most of its own tests and breaks nothing else stays in the
+    # workspace as "partial" so its dependants run (agents/build/partial.py); false: rolled back, dependants skipped
+    keep_partial: bool = True
 
 
 class ArcConfig(_Section):

@@ -29,7 +29,7 @@ def test_ready_follows_dependencies(tmp_path):
     reg.set_status("c", "failed")
     assert reg.ready() == []
     assert [i.id for i in reg.blocked()] == ["d"]
-    assert reg.counts() == {"pending": 1, "running": 0, "done": 2, "failed": 1}
+    assert reg.counts() == {"pending": 1, "running": 0, "done": 2, "partial": 0, "failed": 1}
 
 
 def test_persisted_and_reloaded(tmp_path):

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-STATUSES = ("pending", "running", "done", "failed")
+STATUSES = ("pending", "running", "done", "partial", "failed")  # partial: failed, kept for dependants
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -134,9 +134,9 @@ class InstructionRegistry:
         return [self._items[i] for i in self._order]
 
     def ready(self) -> list[Instruction]:
-        """Pending instructions whose dependencies are all done, in insertion order."""
+        """Pending instructions whose dependencies are all done (or partly done), in insertion order."""
         return [it for it in self.all() if it.status == "pending"
-                and all(self._items[d].status == "done" for d in it.deps)]
+                and all(self._items[d].status in ("done", "partial") for d in it.deps)]
 
     def blocked(self) -> list[Instruction]:
         """Pending instructions that can never run because a dependency (transitively) failed."""

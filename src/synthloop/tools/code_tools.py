@@ -32,6 +32,7 @@ class PytestReport:
     timed_out: bool = False
     collection_error: bool = False
     failures: list[tuple[str, str]] = field(default_factory=list)
+    passed_ids: list[str] = field(default_factory=list)  # node ids of the tests that passed
     output: str = ""
     returncode: int = 0
     duration_s: float = 0.0
@@ -155,6 +156,7 @@ def _parse_junit(xml: bytes, rep: PytestReport) -> None:
             rep.skipped += 1
         else:
             rep.passed += 1
+            rep.passed_ids.append(nodeid)
 
 
 def _nodeid(case: ET.Element) -> str:

@@ -16,6 +16,7 @@ from .checks import CheckReport, lines_of_code, lint, report_dict
 from .drafts import save_draft
 from .env import MAX_NEW_PER_REPLAN, MAX_REPLANS, BuildEnv
 from .instruction import merge, run_instruction
+from .partial import add_known, refresh_known
 from .schema import Plan, to_instructions
 from .summary import acceptance_text, summarize
 
@@ -121,7 +122,7 @@ def build_graph(env: BuildEnv) -> Any:
         iid = payload["iid"]
         with env.lock:
             it = env.registry.get(iid)
-            if it.status in ("done", "failed"):  # finished before a kill: never redo it
+            if it.status in ("done", "partial", "failed"):  # finished before a kill: never redo it
                 return {"outcomes": [{"id": iid, "status": it.status, "summary": it.summary, "replayed": True}]}
             it = env.registry.begin(iid)
             scratch = env.workspace.clone_to(env.scratch(iid))
@@ -129,18 +130,21 @@ def build_graph(env: BuildEnv) -> Any:
         env.emit("instruction_started", instruction=iid, text=it.text, attempt=it.attempts)
         outcome = run_instruction(env, it, scratch, payload.get("foreign", []))
         with env.lock:
-            if outcome["status"] == "done":
+            if outcome["status"] in ("done", "partial"):
                 changed, conflicts = merge(scratch, env.workspace, base)
                 if conflicts:
                     outcome.update(status="failed", reason="merge conflict on " + ", ".join(conflicts))
                 elif changed:  # dependants see what the instruction touched, not only its own words
                     outcome["summary"] += " [files: " + ", ".join(changed[:12]) + (" …" if len(changed) > 12 else "") + "]"
-            if outcome["status"] == "done":
-                seq = sum(1 for x in env.registry.all() if x.status == "done") + 1
+            if outcome["status"] in ("done", "partial"):
+                seq = sum(1 for x in env.registry.all() if x.status in ("done", "partial")) + 1
                 env.workspace.snapshot(f"{seq:03d}-{iid}")
-                env.registry.set_status(iid, "done", summary=outcome["summary"])
-                env.emit("instruction_done", instruction=iid, summary=outcome["summary"],
-                         steps=outcome["steps"], fix_rounds=outcome["fix_rounds"], restarts=outcome["restarts"])
+                if outcome["status"] == "partial":  # before the status: a kill in between re-runs the instruction
+                    add_known(env.run.path, iid, [n for n, _ in outcome["known_failures"]])
+                env.registry.set_status(iid, outcome["status"], summary=outcome["summary"])
+                env.emit(f"instruction_{outcome['status']}", instruction=iid, summary=outcome["summary"],
+                         steps=outcome["steps"], fix_rounds=outcome["fix_rounds"], restarts=outcome["restarts"],
+                         **({"failing": [n for n, _ in outcome["known_failures"]]} if "known_failures" in outcome else {}))
             else:  # rollback: the shared workspace never sees the changes; they stay as a draft for a repair
                 if env.mode == "code":
                     save_draft(env.run.path, iid, scratch, base, f"{outcome['reason']}. {outcome.get('feedback', '')}")
@@ -159,10 +163,13 @@ def build_graph(env: BuildEnv) -> Any:
             shutil.rmtree(copy.root, ignore_errors=True)
         else:
             rep = CheckReport()
+        if rep.ran_tests and not rep.timed_out and not rep.collection_error:
+            refresh_known(env.run.path, {n for n, _ in rep.failures})
         lint_rep = lint(env.workspace.root)
         failed = [it.id for it in env.registry.all() if it.status == "failed"]
+        partial = [it.id for it in env.registry.all() if it.status == "partial"]
         full = {"round": rnd, "checks": report_dict(rep), "lint": lint_rep, "loc": lines_of_code(env.workspace),
-                "failed_instructions": failed}
+                "failed_instructions": failed, "partial_instructions": partial}
         if env.mode == "text":  # glossary.json/md and book.md in the file store, from the chapters so far
             from .text import assemble
 
@@ -172,7 +179,7 @@ def build_graph(env: BuildEnv) -> Any:
         ok = rep.ok and not failed and (lint_rep.get("serious") or 0) <= allowed  # unused imports etc. are reported only
         brief = {"round": rnd, "ok": ok, "passed": rep.passed, "failed": rep.failed + rep.errors,
                  "lint_errors": lint_rep.get("errors"), "serious_lint_errors": lint_rep.get("serious"),
-                 "failed_instructions": failed}
+                 "failed_instructions": failed, "partial_instructions": partial}
         env.emit("acceptance", **brief)
         return {"acceptance": brief}
 

@@ -10,6 +10,7 @@ from .autoimport import add_missing_imports
 from .drafts import drafts_for
 from .env import BuildEnv
 from .files_agent import FilesSubagent
+from .partial import excused_for, judge, load_known
 from .subagent import Brief, Subagent
 from .tools import ToolBox
 
@@ -28,6 +29,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
             dep = reg.get(d)
             deps.append((dep.id, dep.text, dep.summary))
         dep_files = [f for d in it.deps for f in reg.get(d).files]
+        excused = excused_for(load_known(env.run.path), reg, it) if env.extend is None else {}
     brief = Brief(task=env.task(), instruction_id=it.id, instruction=it.text, owned=it.files, foreign=foreign,
                   dependencies=deps, relevant=list(dict.fromkeys(it.files + dep_files)))
     with env.lock:
@@ -53,7 +55,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     def check() -> Any:
         for a in add_missing_imports(scratch, sorted(set(tools.written) - set(tools.protected))):
             emit("imports_added", path=a.path, imports=a.imports)  # certain answers are added, not argued about
-        return env.check_instruction(scratch, with_given=with_given)
+        return env.check_instruction(scratch, with_given=with_given, excused=excused)
 
     agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief, check,
                       max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
@@ -62,10 +64,17 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     res = agent.run()
     if res.status != "done" and (back := agent.restore_best()):
         emit("best_check_restored", paths=back, passed=agent.best_passed)
-    return {"id": it.id, "status": res.status, "summary": res.summary, "reason": res.reason, "steps": res.steps,
-            "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
-            "feedback": res.feedback,
-            "test_changes": list(tools.test_changes)}
+    out = {"id": it.id, "status": res.status, "summary": res.summary, "reason": res.reason, "steps": res.steps,
+           "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
+           "feedback": res.feedback, "test_changes": list(tools.test_changes)}
+    if res.status == "failed" and bcfg.keep_partial and env.extend is None:
+        from .checks import lint
+
+        final = check()  # the files as restored: the draft that would be kept
+        kept = judge(final, set(it.files) | set(tools.written), lint(scratch.root).get("serious") or 0)
+        if kept is not None:
+            out.update(status="partial", summary=kept.summary(), known_failures=kept.failing, kept_passed=kept.passed)
+    return out
 
 
 def _read_only(env: BuildEnv, it: Instruction) -> dict[str, str]:
@@ -81,7 +90,7 @@ def _read_only(env: BuildEnv, it: Instruction) -> dict[str, str]:
 def _ancestors_done(env: BuildEnv, iid: str) -> set[str]:
     import networkx as nx
 
-    return {a for a in nx.ancestors(env.registry.graph, iid) if env.registry.get(a).status == "done"}
+    return {a for a in nx.ancestors(env.registry.graph, iid) if env.registry.get(a).status in ("done", "partial")}
 
 
 def merge(scratch: DiskFileStore, main: DiskFileStore, base: dict[str, str]) -> tuple[list[str], list[str]]:

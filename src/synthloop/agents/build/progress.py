@@ -16,7 +16,7 @@ def quiet(kind: str, **data: Any) -> None:
 class ConsoleProgress:
     """One line per milestone (plan, instruction start/finish, checks, acceptance) on a rich console."""
 
-    SHOWN = {"plan", "instruction_started", "instruction_done", "instruction_failed", "checks", "context_restart",
+    SHOWN = {"plan", "instruction_started", "instruction_done", "instruction_partial", "instruction_failed", "checks", "context_restart",
              "loop_detected", "test_deleted", "test_weakened", "test_review", "tests_reviewed", "acceptance", "replan",
              "instruction_skipped", "eval_item"}
 
@@ -41,6 +41,8 @@ class ConsoleProgress:
             self.console.print(f"[cyan]▶[/cyan] {tag}{str(data.get('text', ''))[:100]}", highlight=False)
         elif kind == "instruction_done":
             self.console.print(f"[green]✓[/green] {tag}{str(data.get('summary', ''))[:140]}", highlight=False)
+        elif kind == "instruction_partial":
+            self.console.print(f"[yellow]◐[/yellow] {tag}{str(data.get('summary', ''))[:140]}", highlight=False)
         elif kind == "instruction_failed":
             self.console.print(f"[red]✗[/red] {tag}{data.get('reason', '')}", highlight=False)
         elif kind == "instruction_skipped":

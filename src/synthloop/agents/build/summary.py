@@ -19,6 +19,11 @@ def acceptance_text(acc: dict[str, Any], env: BuildEnv) -> str:
     if acc.get("failed_instructions"):
         parts.append("Failed instructions: " + "; ".join(
             f"{i}: {env.registry.get(i).summary}" for i in acc["failed_instructions"]))
+    if acc.get("partial_instructions"):
+        parts.append("Partly done instructions (kept in the project; their failing tests are in the report above, and "
+                     "a step that fixes them must own their files): " + "; ".join(
+                         f"{i} [{', '.join(env.registry.get(i).files)}]: {env.registry.get(i).summary}"
+                         for i in acc["partial_instructions"]))
     return "\n\n".join(parts)
 
 
