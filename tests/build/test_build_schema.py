@@ -61,6 +61,12 @@ def test_a_folder_listed_beside_its_files_is_not_owned():
     items, notes = to_instructions(plan, limit=3)
     assert items[0].files == ["shortener/service.py", "tests/test_service.py"]
     assert any("dropped folder(s) shortener" in n for n in notes)
+    # a later plan owned "tests" too: a folder only once the step's test file was added beside it
+    plan = Plan(steps=[PlanStep(id="0", instruction="layout", files=["shortener/service.py", "shortener/store.py",
+                                                                     "tests"])])
+    items, notes = to_instructions(plan, limit=3)
+    assert items[0].files == ["shortener/service.py", "shortener/store.py", "tests/test_service.py"]
+    assert notes[-1] == "step 0: dropped folder(s) tests (a step owns files)"
 
 
 def test_plan_limit():

@@ -106,7 +106,10 @@ def test_judge_keeps_only_work_that_breaks_nothing_else_and_passes_most_of_its_t
     assert judge(_rep([a, b], [c]), own, 1) is None  # a serious lint finding (an undefined name, ...)
     assert judge(_rep([a, b], [c], collection_error=True), own, 0) is None
     assert judge(_rep([a, b], [c], timed_out=True), own, 0) is None
-    assert judge(_rep([a, b], []), own, 0) is None  # nothing failing: not a partial (it failed for another reason)
+    done_but = judge(_rep([a, b], []), own, 0)  # its tests pass; it failed for another reason
+    assert done_but is not None and "all 2 of its tests pass, but it did not finish (never defined f" in (
+        done_but.summary("never defined f, which the instruction asks for"))
+    assert judge(_rep(["tests/test_old.py::test_x"], []), own, 0) is None  # none of its own tests
     unattributed = _rep([a, b], [c])
     unattributed.failed += 1  # pytest said more failed than it named
     assert judge(unattributed, own, 0) is None

@@ -73,7 +73,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
         final = check()  # the files as restored: the draft that would be kept
         kept = judge(final, set(it.files) | set(tools.written), lint(scratch.root).get("serious") or 0)
         if kept is not None:
-            out.update(status="partial", summary=kept.summary(), known_failures=kept.failing, kept_passed=kept.passed)
+            out.update(status="partial", summary=kept.summary(res.reason), known_failures=kept.failing, kept_passed=kept.passed)
     return out
 
 

@@ -1,8 +1,8 @@
 """Partly done instructions. A failed instruction is rolled back, and every instruction that depends on it is
 skipped: with the 1.5B model one foundation step stuck at 3 of 5 passing tests skipped 7 of the plan's 8 steps.
 
-Instead, a failed instruction whose best work passes at least as many of its own tests as fail, and breaks no test
-it does not own (no syntax, collection, lint or timeout problem either), is kept in the workspace with status
+Instead, a failed instruction whose best work passes at least as many of its own tests as fail (all of them when it
+failed for another reason, such as a function it never defined), and breaks no test it does not own (no syntax, collection, lint or timeout problem either), is kept in the workspace with status
 "partial", so its dependants run on it. Its failing tests become *known failures* (runs/<id>/known_failures.json):
 a later instruction is not charged with them unless it works on the partial instruction's files or on the test
 file (a repair), and the acceptance check still counts them, so the run is not accepted while they fail and the
@@ -28,10 +28,12 @@ class Kept:
     passed: int
     failing: list[list[str]]  # [nodeid, message]
 
-    def summary(self) -> str:
+    def summary(self, reason: str) -> str:
+        head = "PARTLY DONE (kept so that dependants can build on it): "
+        if not self.failing:
+            return head + f"all {self.passed} of its tests pass, but it did not finish ({reason})"
         names = ", ".join(n.split("::")[-1] for n, _ in self.failing[:6])
-        return (f"PARTLY DONE (kept so that dependants can build on it): {self.passed} of "
-                f"{self.passed + len(self.failing)} of its tests pass; still failing: {names}")
+        return head + f"{self.passed} of {self.passed + len(self.failing)} of its tests pass; still failing: {names}"
 
 
 def test_file(nodeid: str) -> str:
@@ -95,6 +97,6 @@ def judge(rep: CheckReport, own_files: set[str], serious_lint: int) -> Kept | No
     if len(own_failing) != len(rep.failures):  # it breaks a test it does not own
         return None
     own_passed = sum(1 for n in rep.passed_ids if test_file(n) in own_files)
-    if not own_failing or own_passed == 0 or own_passed < len(own_failing):
+    if own_passed == 0 or own_passed < len(own_failing):
         return None
     return Kept(own_passed, own_failing)

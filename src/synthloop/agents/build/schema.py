@@ -59,10 +59,6 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
                 files.append(normalize(f))
             except FileStoreError as e:
                 notes.append(f"step {iid}: dropped file {f!r} ({e})")
-        folders = sorted({f for f in files if any(g.startswith(f + "/") for g in files)})
-        if folders:  # "pkg" beside "pkg/api.py" is a folder: no write can ever deliver it, so the step could not end
-            notes.append(f"step {iid}: dropped folder(s) {', '.join(folders)} (a step owns files)")
-            files = [f for f in files if f not in folders]
         if read_only.intersection(files):
             notes.append(f"step {iid}: dropped read-only given tests {', '.join(sorted(read_only.intersection(files)))}")
             files = [f for f in files if f not in read_only]
@@ -79,7 +75,19 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
                 deps.append(target)
         renamed[st.id] = iid  # after resolving deps: a step never depends on itself
         out.append(Instruction(iid, st.instruction.strip(), files=sorted(set(files)), deps=deps, origin=origin))
-    return (out, notes) if origin == "user" else (pair_tests(out, notes, add_tests=not read_only), notes)
+    out = out if origin == "user" else pair_tests(out, notes, add_tests=not read_only)
+    return drop_folders(out, notes), notes
+
+
+def drop_folders(items: list[Instruction], notes: list[str]) -> list[Instruction]:
+    """"pkg" beside "pkg/api.py" (or "tests" beside the test file added for a step) is a folder: no write can ever
+    deliver it, so a step that owned it could never end."""
+    for it in items:
+        folders = sorted({f for f in it.files if any(g.startswith(f + "/") for g in it.files)})
+        if folders:
+            notes.append(f"step {it.id}: dropped folder(s) {', '.join(folders)} (a step owns files)")
+            it.files = [f for f in it.files if f not in folders]
+    return items
 
 
 def _code_files(step: PlanStep) -> frozenset[str]:
