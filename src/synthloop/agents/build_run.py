@@ -156,7 +156,8 @@ def _execute_inner(run: Run, cfg: Config, inputs: dict[str, Any] | None, observe
         summary["out"] = out
     counts = summary["counts"]
     run.finish("done", result={
-        "instructions_done": counts.get("done", 0), "instructions_failed": counts.get("failed", 0),
+        "instructions_done": counts.get("done", 0), "instructions_partial": counts.get("partial", 0),
+        "instructions_failed": counts.get("failed", 0),
         "tests_passed": summary["tests_passed"], "tests_failed": summary["tests_failed"],
         "lint_errors": summary["lint_errors"], "loc": summary["loc"].get("total", 0), "out": out or "",
         **({"words": summary["text"]["words"]} if "text" in summary else {}),

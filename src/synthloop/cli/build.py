@@ -85,6 +85,9 @@ def _print_summary(run_id: str, s: dict) -> None:
                   f"LOC: {s['loc'].get('code', 0)} code + {s['loc'].get('tests', 0)} tests · tokens: "
                   f"{s['prompt_tokens'] + s['completion_tokens']} · cost: ${s['cost']:.4f}", highlight=False)
     console.print(f"codebase: {s.get('out') or s['workspace']}", highlight=False)
+    if partial := [it["id"] for it in s["instructions"] if it["status"] == "partial"]:
+        console.print(f"[yellow]partly done:[/yellow] {', '.join(partial)} kept in the codebase with failing tests "
+                      "(see their summaries)" + (", since fixed" if s["tests_ok"] else ""), highlight=False)
     if b := s.get("best_effort"):
         console.print(f"[yellow]not finished:[/yellow] the failed instructions' last drafts of {len(b['from_drafts'])} "
                       f"file(s) the codebase lacks, with the codebase, are in {b['path']} (not accepted; tests: "
