@@ -36,8 +36,9 @@ def _plan():
     ])
 
 
-def _wrong_store(k: int) -> list[str]:  # size() off by one in every reply (each reply differs: no loop hint)
-    return [files(store_py=STORE.format(n=1) + f"# try {i}\n", tests__test_store_py=STORE_TEST) for i in range(k)]
+def _wrong_store(k: int) -> list[str]:  # size() uses an undefined name (a NameError and a serious lint finding)
+    return [files(store_py=STORE.format(n="offset") + f"# try {i}\n", tests__test_store_py=STORE_TEST)
+            for i in range(k)]
 
 
 def test_a_partly_done_foundation_is_kept_its_dependant_runs_and_a_repair_finishes_the_run(cfg, new_run, sandbox):
@@ -54,7 +55,8 @@ def test_a_partly_done_foundation_is_kept_its_dependant_runs_and_a_repair_finish
     # the dependant ran on the kept work, was told it is partial, and was not charged with test_size
     assert reg.get("api").status == "done"
     assert "PARTLY DONE" in director.seen["api"][0][1]["content"]
-    assert len(director.seen["api"]) == 1  # passed on its first reply: the known failure was not counted
+    assert len(director.seen["api"]) == 1  # passed on its first reply: neither the known failure nor the undefined
+    # name in store.py (a serious lint finding that fails any check) was charged to it
     events = run.events()
     partial = [e for e in events if e["kind"] == "instruction_partial"]
     assert partial[0]["failing"] == ["tests/test_store.py::test_size"]
@@ -99,20 +101,20 @@ def _rep(passed, failing, **kw):
 def test_judge_keeps_only_work_that_breaks_nothing_else_and_passes_most_of_its_tests():
     own = {"store.py", "tests/test_store.py"}
     a, b, c = (f"tests/test_store.py::test_{x}" for x in "abc")
-    kept = judge(_rep([a, b, "tests/test_old.py::test_x"], [c]), own, 0)
+    kept = judge(_rep([a, b, "tests/test_old.py::test_x"], [c]), own, ["store.py"])  # lint in its own file: kept
     assert kept is not None and kept.passed == 2 and [n for n, _ in kept.failing] == [c]
-    assert judge(_rep([a], [b, c]), own, 0) is None  # more of its tests fail than pass
-    assert judge(_rep([a, b], [c, "tests/test_old.py::test_x"]), own, 0) is None  # it broke another test
-    assert judge(_rep([a, b], [c]), own, 1) is None  # a serious lint finding (an undefined name, ...)
-    assert judge(_rep([a, b], [c], collection_error=True), own, 0) is None
-    assert judge(_rep([a, b], [c], timed_out=True), own, 0) is None
-    done_but = judge(_rep([a, b], []), own, 0)  # its tests pass; it failed for another reason
+    assert judge(_rep([a], [b, c]), own, []) is None  # more of its tests fail than pass
+    assert judge(_rep([a, b], [c, "tests/test_old.py::test_x"]), own, []) is None  # it broke another test
+    assert judge(_rep([a, b], [c]), own, ["old.py"]) is None  # a serious lint finding (undefined name) elsewhere
+    assert judge(_rep([a, b], [c], collection_error=True), own, []) is None
+    assert judge(_rep([a, b], [c], timed_out=True), own, []) is None
+    done_but = judge(_rep([a, b], []), own, [])  # its tests pass; it failed for another reason
     assert done_but is not None and "all 2 of its tests pass, but it did not finish (never defined f" in (
         done_but.summary("never defined f, which the instruction asks for"))
-    assert judge(_rep(["tests/test_old.py::test_x"], []), own, 0) is None  # none of its own tests
+    assert judge(_rep(["tests/test_old.py::test_x"], []), own, []) is None  # none of its own tests
     unattributed = _rep([a, b], [c])
     unattributed.failed += 1  # pytest said more failed than it named
-    assert judge(unattributed, own, 0) is None
+    assert judge(unattributed, own, []) is None
 
 
 def test_only_instructions_away_from_the_partial_work_are_excused():

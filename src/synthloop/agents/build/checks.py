@@ -303,9 +303,11 @@ def lint(root: Path) -> dict[str, Any]:
         by_code[str(it.get("code"))] = by_code.get(str(it.get("code")), 0) + 1
     def show(it: dict[str, Any]) -> str:
         return f"{it['filename'].replace(str(root) + '/', '')}:{it['location']['row']}: {it['code']} {it['message']}"
-    serious = [show(it) for it in items if is_serious(str(it.get("code")))]
+    serious_items = [it for it in items if is_serious(str(it.get("code")))]
+    serious = [show(it) for it in serious_items]
     return {"errors": len(items), "serious": len(serious), "by_code": by_code,
-            "shown": [show(it) for it in items[:20]], "serious_shown": serious[:20]}
+            "shown": [show(it) for it in items[:20]], "serious_shown": serious[:20],
+            "serious_paths": [it["filename"].replace(str(root) + "/", "") for it in serious_items]}
 
 
 def is_test_file(path: str) -> bool:

@@ -97,10 +97,10 @@ class BuildEnv:
                           prepare=self.installer.sync if self.installer is not None else None, ignore=ignore)
 
     def check_instruction(self, store: DiskFileStore, *, with_given: bool = True,
-                          excused: dict[str, str] | None = None) -> Any:
+                          excused: dict[str, str] | None = None, lint_excused: frozenset[str] = frozenset()) -> Any:
         """check(), less the `excused` known failures (partial.py), plus serious lint findings (undefined names and
-        the like) beyond the baseline's: a bug the tests miss goes back to the sub-agent that wrote it instead of
-        waiting for acceptance and a re-plan."""
+        the like) beyond the baseline's, outside the `lint_excused` files (partly done work the instruction does not
+        own): a bug the tests miss goes back to the sub-agent that wrote it instead of waiting for acceptance."""
         rep = self.check(store, with_given=with_given)
         if excused:
             from .partial import excuse
@@ -112,8 +112,9 @@ class BuildEnv:
 
         found = lint(store.root)
         allowed = self.extend.baseline_lint_errors() if self.extend is not None else 0
-        if (found.get("serious") or 0) > allowed:
-            rep.lint_errors = list(found.get("serious_shown") or [])
+        serious = (found.get("serious") or 0) - sum(1 for p in found.get("serious_paths", []) if p in lint_excused)
+        if serious > allowed:
+            rep.lint_errors = [x for x in found.get("serious_shown") or [] if x.split(":", 1)[0] not in lint_excused]
         return rep
 
     def emit(self, kind: str, **data: Any) -> None:

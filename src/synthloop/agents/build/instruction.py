@@ -10,7 +10,7 @@ from .autoimport import add_missing_imports
 from .drafts import drafts_for
 from .env import BuildEnv
 from .files_agent import FilesSubagent
-from .partial import excused_for, judge, load_known
+from .partial import excused_for, judge, lint_excused, load_known
 from .subagent import Brief, Subagent
 from .tools import ToolBox
 
@@ -30,6 +30,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
             deps.append((dep.id, dep.text, dep.summary))
         dep_files = [f for d in it.deps for f in reg.get(d).files]
         excused = excused_for(load_known(env.run.path), reg, it) if env.extend is None else {}
+        unlinted = lint_excused(reg, it)
     brief = Brief(task=env.task(), instruction_id=it.id, instruction=it.text, owned=it.files, foreign=foreign,
                   dependencies=deps, relevant=list(dict.fromkeys(it.files + dep_files)))
     with env.lock:
@@ -55,7 +56,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
     def check() -> Any:
         for a in add_missing_imports(scratch, sorted(set(tools.written) - set(tools.protected))):
             emit("imports_added", path=a.path, imports=a.imports)  # certain answers are added, not argued about
-        return env.check_instruction(scratch, with_given=with_given, excused=excused)
+        return env.check_instruction(scratch, with_given=with_given, excused=excused, lint_excused=unlinted)
 
     agent = agent_cls(env.role(f"subagent:{it.id}"), tools, brief, check,
                       max_steps=bcfg.max_steps_per_instruction, max_fix_rounds=bcfg.max_fix_rounds,
@@ -71,7 +72,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
         from .checks import lint
 
         final = check()  # the files as restored: the draft that would be kept
-        kept = judge(final, set(it.files) | set(tools.written), lint(scratch.root).get("serious") or 0)
+        kept = judge(final, set(it.files) | set(tools.written), lint(scratch.root).get("serious_paths", []))
         if kept is not None:
             out.update(status="partial", summary=kept.summary(res.reason), known_failures=kept.failing, kept_passed=kept.passed)
     return out

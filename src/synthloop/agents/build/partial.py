@@ -2,7 +2,8 @@
 skipped: with the 1.5B model one foundation step stuck at 3 of 5 passing tests skipped 7 of the plan's 8 steps.
 
 Instead, a failed instruction whose best work passes at least as many of its own tests as fail (all of them when it
-failed for another reason, such as a function it never defined), and breaks no test it does not own (no syntax, collection, lint or timeout problem either), is kept in the workspace with status
+failed for another reason, such as a function it never defined), and breaks no test it does not own (no syntax,
+collection or timeout problem, no serious lint finding outside its own files), is kept in the workspace with status
 "partial", so its dependants run on it. Its failing tests become *known failures* (runs/<id>/known_failures.json):
 a later instruction is not charged with them unless it works on the partial instruction's files or on the test
 file (a repair), and the acceptance check still counts them, so the run is not accepted while they fail and the
@@ -74,6 +75,13 @@ def excused_for(known: dict[str, str], registry: InstructionRegistry, it: Instru
     return out
 
 
+def lint_excused(registry: InstructionRegistry, it: Instruction) -> frozenset[str]:
+    """Files of partly done instructions that `it` does not own: their serious lint findings (an undefined name a
+    failing test shows) are not charged to `it`; acceptance still counts them."""
+    return frozenset(f for p in registry.all() if p.status == "partial" and p.id != it.id for f in p.files) - set(
+        it.files)
+
+
 def excuse(rep: CheckReport, excused: dict[str, str]) -> CheckReport:
     """`rep` without the excused failures (listed apart in its `excused`)."""
     gone = [f for f in rep.failures if f[0] in excused]
@@ -86,10 +94,11 @@ def excuse(rep: CheckReport, excused: dict[str, str]) -> CheckReport:
                                excused=[[f[0], excused[f[0]]] for f in gone])
 
 
-def judge(rep: CheckReport, own_files: set[str], serious_lint: int) -> Kept | None:
-    """Whether a failed instruction's best work (checked as `rep`) may stay in the workspace."""
+def judge(rep: CheckReport, own_files: set[str], serious_lint_paths: list[str]) -> Kept | None:
+    """Whether a failed instruction's best work (checked as `rep`, with serious lint findings in
+    `serious_lint_paths`) may stay in the workspace."""
     if (rep.syntax_errors or rep.install_error or not rep.ran_tests or rep.timed_out or rep.collection_error
-            or rep.no_tests or rep.lint_errors or serious_lint):
+            or rep.no_tests or any(p not in own_files for p in serious_lint_paths)):
         return None
     if rep.failed + rep.errors != len(rep.failures):  # a failure pytest could not attribute to a test
         return None
