@@ -7,6 +7,7 @@ from typing import Any
 from ...memory.filestore import DiskFileStore
 from ...memory.registry import Instruction
 from .autoimport import add_missing_imports
+from .checks import lint
 from .drafts import drafts_for
 from .env import BuildEnv
 from .files_agent import FilesSubagent
@@ -69,12 +70,11 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
            "fix_rounds": res.fix_rounds, "restarts": res.restarts, "hints": res.hints, "checks": res.checks,
            "feedback": res.feedback, "test_changes": list(tools.test_changes)}
     if res.status == "failed" and bcfg.keep_partial and env.extend is None:
-        from .checks import lint
-
         final = check()  # the files as restored: the draft that would be kept
-        kept = judge(final, set(it.files) | set(tools.written), lint(scratch.root).get("serious_paths", []))
-        if kept is not None:
-            out.update(status="partial", summary=kept.summary(res.reason), known_failures=kept.failing, kept_passed=kept.passed)
+        findings = [p for p in lint(scratch.root).get("serious_paths", []) if p not in unlinted]
+        if (kept := judge(final, set(it.files) | set(tools.written), findings)) is not None:
+            out.update(status="partial", summary=kept.summary(res.reason), known_failures=kept.failing,
+                       kept_passed=kept.passed)
     return out
 
 
