@@ -34,9 +34,11 @@ def test_hidden_tests_pass_on_reference_and_fail_on_empty(name, open_tmp, sandbo
     ws_dir = open_tmp / "ws"
     shutil.copytree(REFERENCE / name, ws_dir)
     res = hidden_tests(DiskFileStore(ws_dir), task, sandbox, open_tmp / "eval", timeout_s=30)
-    assert res["pass_pct"] == 100.0 and res["total"] >= 7, res
+    assert res["pass_pct"] == 100.0 and res["total"] == task.hidden_total >= 7, res
+    # an empty codebase fails collection; the denominator is still the suite's size (url_shortener's parametrized
+    # cases make 13 items of 9 test functions: counting functions gave 0/9 here against 5/13 for a draft)
     empty = hidden_tests(DiskFileStore(open_tmp / "empty"), task, sandbox, open_tmp / "eval2", timeout_s=30)
-    assert empty["passed"] == 0 and empty["pass_pct"] == 0.0 and empty["total"] >= 7
+    assert empty["passed"] == 0 and empty["pass_pct"] == 0.0 and empty["total"] == task.hidden_total
 
 
 def test_unknown_design_task():
