@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 STATUSES = ("pending", "running", "done", "partial", "failed")  # partial: failed, kept for dependants
+SATISFIED = ("done", "partial")  # statuses that let dependants run
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -136,7 +137,7 @@ class InstructionRegistry:
     def ready(self) -> list[Instruction]:
         """Pending instructions whose dependencies are all done (or partly done), in insertion order."""
         return [it for it in self.all() if it.status == "pending"
-                and all(self._items[d].status in ("done", "partial") for d in it.deps)]
+                and all(self._items[d].status in SATISFIED for d in it.deps)]
 
     def blocked(self) -> list[Instruction]:
         """Pending instructions that can never run because a dependency (transitively) failed."""

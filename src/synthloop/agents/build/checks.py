@@ -287,9 +287,10 @@ def is_serious(code: str) -> bool:
     return not code.startswith(COSMETIC_LINT)
 
 
-def lint(root: Path) -> dict[str, Any]:
-    """ruff over the workspace on the host (it reads code, never runs it).
-    {"errors": n, "serious": m, "by_code": {...}, "shown": [...]}."""
+def lint(root: Path, excused: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """ruff over the workspace on the host (it reads code, never runs it); serious findings in the `excused` files
+    (partly done work another instruction owns) are left out of the serious ones.
+    {"errors": n, "serious": m, "by_code": {...}, "shown": [...], "serious_shown": [...], "serious_paths": [...]}."""
     exe = shutil.which("ruff")
     argv = [exe] if exe else [sys.executable, "-m", "ruff"]
     try:
@@ -301,13 +302,16 @@ def lint(root: Path) -> dict[str, Any]:
     by_code: dict[str, int] = {}
     for it in items:
         by_code[str(it.get("code"))] = by_code.get(str(it.get("code")), 0) + 1
+
+    def path(it: dict[str, Any]) -> str:
+        return it["filename"].replace(str(root) + "/", "")
+
     def show(it: dict[str, Any]) -> str:
-        return f"{it['filename'].replace(str(root) + '/', '')}:{it['location']['row']}: {it['code']} {it['message']}"
-    serious_items = [it for it in items if is_serious(str(it.get("code")))]
-    serious = [show(it) for it in serious_items]
+        return f"{path(it)}:{it['location']['row']}: {it['code']} {it['message']}"
+    serious = [it for it in items if is_serious(str(it.get("code"))) and path(it) not in excused]
     return {"errors": len(items), "serious": len(serious), "by_code": by_code,
-            "shown": [show(it) for it in items[:20]], "serious_shown": serious[:20],
-            "serious_paths": [it["filename"].replace(str(root) + "/", "") for it in serious_items]}
+            "shown": [show(it) for it in items[:20]], "serious_shown": [show(it) for it in serious[:20]],
+            "serious_paths": [path(it) for it in serious]}
 
 
 def is_test_file(path: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...config import Config
 from ...memory.filestore import DiskFileStore
-from ...memory.registry import InstructionRegistry
+from ...memory.registry import SATISFIED, InstructionRegistry
 from ...memory.runstore import Run
 from .given import GIVEN_DIR, given_paths
 from .progress import Observer, quiet
@@ -75,7 +75,7 @@ class BuildEnv:
 
     def given_due(self, iid: str) -> bool:
         """Whether instruction `iid` must pass the given tests: it is the last unfinished one of the plan."""
-        return all(it.status in ("done", "failed", "partial") for it in self.registry.all() if it.id != iid)
+        return all(it.status in (*SATISFIED, "failed") for it in self.registry.all() if it.id != iid)
 
     def check(self, store: DiskFileStore, *, with_given: bool = True) -> Any:
         """Syntax check + (requirements install) + the whole test suite in the sandbox (without the given tests
@@ -110,11 +110,10 @@ class BuildEnv:
             return rep
         from .checks import lint
 
-        found = lint(store.root)
+        found = lint(store.root, excused=lint_excused)
         allowed = self.extend.baseline_lint_errors() if self.extend is not None else 0
-        serious = (found.get("serious") or 0) - sum(1 for p in found.get("serious_paths", []) if p in lint_excused)
-        if serious > allowed:
-            rep.lint_errors = [x for x in found.get("serious_shown") or [] if x.split(":", 1)[0] not in lint_excused]
+        if (found.get("serious") or 0) > allowed:
+            rep.lint_errors = list(found.get("serious_shown") or [])
         return rep
 
     def emit(self, kind: str, **data: Any) -> None:

@@ -9,7 +9,7 @@ import operator
 import shutil
 from typing import Annotated, Any, TypedDict
 
-from ...memory.registry import Instruction
+from ...memory.registry import SATISFIED, Instruction
 from ...memory.runstore import atomic_write
 from . import prompts
 from .checks import CheckReport, lines_of_code, lint, report_dict
@@ -122,7 +122,7 @@ def build_graph(env: BuildEnv) -> Any:
         iid = payload["iid"]
         with env.lock:
             it = env.registry.get(iid)
-            if it.status in ("done", "partial", "failed"):  # finished before a kill: never redo it
+            if it.status in (*SATISFIED, "failed"):  # finished before a kill: never redo it
                 return {"outcomes": [{"id": iid, "status": it.status, "summary": it.summary, "replayed": True}]}
             it = env.registry.begin(iid)
             scratch = env.workspace.clone_to(env.scratch(iid))
@@ -130,14 +130,14 @@ def build_graph(env: BuildEnv) -> Any:
         env.emit("instruction_started", instruction=iid, text=it.text, attempt=it.attempts)
         outcome = run_instruction(env, it, scratch, payload.get("foreign", []))
         with env.lock:
-            if outcome["status"] in ("done", "partial"):
+            if outcome["status"] in SATISFIED:
                 changed, conflicts = merge(scratch, env.workspace, base)
                 if conflicts:
                     outcome.update(status="failed", reason="merge conflict on " + ", ".join(conflicts))
                 elif changed:  # dependants see what the instruction touched, not only its own words
                     outcome["summary"] += " [files: " + ", ".join(changed[:12]) + (" …" if len(changed) > 12 else "") + "]"
-            if outcome["status"] in ("done", "partial"):
-                seq = sum(1 for x in env.registry.all() if x.status in ("done", "partial")) + 1
+            if outcome["status"] in SATISFIED:
+                seq = sum(1 for x in env.registry.all() if x.status in SATISFIED) + 1
                 env.workspace.snapshot(f"{seq:03d}-{iid}")
                 if outcome["status"] == "partial":  # before the status: a kill in between re-runs the instruction
                     add_known(env.run.path, iid, [n for n, _ in outcome["known_failures"]])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...memory.filestore import DiskFileStore
-from ...memory.registry import Instruction
+from ...memory.registry import SATISFIED, Instruction
 from .autoimport import add_missing_imports
 from .checks import lint
 from .drafts import drafts_for
@@ -71,7 +71,7 @@ def run_instruction(env: BuildEnv, it: Instruction, scratch: DiskFileStore, fore
            "feedback": res.feedback, "test_changes": list(tools.test_changes)}
     if res.status == "failed" and bcfg.keep_partial and env.extend is None:
         final = check()  # the files as restored: the draft that would be kept
-        findings = [p for p in lint(scratch.root).get("serious_paths", []) if p not in unlinted]
+        findings = lint(scratch.root, excused=unlinted).get("serious_paths", [])
         if (kept := judge(final, set(it.files) | set(tools.written), findings)) is not None:
             out.update(status="partial", summary=kept.summary(res.reason), known_failures=kept.failing,
                        kept_passed=kept.passed)
@@ -91,7 +91,7 @@ def _read_only(env: BuildEnv, it: Instruction) -> dict[str, str]:
 def _ancestors_done(env: BuildEnv, iid: str) -> set[str]:
     import networkx as nx
 
-    return {a for a in nx.ancestors(env.registry.graph, iid) if env.registry.get(a).status in ("done", "partial")}
+    return {a for a in nx.ancestors(env.registry.graph, iid) if env.registry.get(a).status in SATISFIED}
 
 
 def merge(scratch: DiskFileStore, main: DiskFileStore, base: dict[str, str]) -> tuple[list[str], list[str]]:
