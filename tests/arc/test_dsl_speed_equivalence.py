@@ -55,6 +55,34 @@ def test_state_limited_search_matches_the_reference(tasks: dict, task_id: str) -
     assert got == REFERENCE[task_id]
 
 
+class _SlowClock:
+    """Stands in for the `time` module in the search: every read of a clock is 0.05 s later, as on a slow machine."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def monotonic(self) -> float:
+        self.t += 0.05
+        return self.t
+
+    def process_time(self) -> float:
+        return self.monotonic()
+
+
+@pytest.mark.parametrize("task_id", ["2dc579da", "7468f01a"])
+def test_state_limited_search_ignores_the_clock(tasks: dict, task_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With max_states the windows after a find are counted in states only: a slow machine (CI once stopped
+    2dc579da at 293 states) finds exactly what a fast one does, while the deadline is not reached."""
+    import synthloop.arc.dsl.search as search_mod
+
+    monkeypatch.setattr(search_mod, "time", _SlowClock())
+    t = tasks[task_id]
+    stats = SearchStats()
+    sols = search(t.train, t.test_inputs, 1e9, stats=stats, refine=False, max_states=MAX_STATES)
+    assert (stats.states, stats.evaluated, stats.duplicates) == REFERENCE[task_id][:3]
+    assert [s.program for s in sols] == [r[0] for r in REFERENCE[task_id][3]]
+
+
 def test_max_states_bounds_the_search(tasks: dict) -> None:
     t = tasks["0a938d79"]  # unsolved within these limits: the state count is what stops it
     small, big = SearchStats(), SearchStats()

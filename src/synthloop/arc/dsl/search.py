@@ -445,14 +445,17 @@ def search(
                                   train_total=len(train), role_map=rmap,
                                   single_demo_entries=single_demo_entries(cmap or {}, node.grids)))
         now = time.monotonic()
+        # with max_states the windows below are counted in states only, so the result does not depend on the clock
         if rmap is not None:  # less sure: keep looking for a plain program (at most twice as long again, >= 0.6 s)
-            stop[0] = min(stop[0], now + max(0.6, 2 * (now - started)))
-            if state_stop[0] is not None:
+            if state_stop[0] is None:
+                stop[0] = min(stop[0], now + max(0.6, 2 * (now - started)))
+            else:
                 state_stop[0] = min(state_stop[0], n_states[0] + max(MIN_MORE_STATES_ROLE, 2 * n_states[0]))
             return
         if best_cost is None:  # found: look for alternatives for at most as long again (>= 0.3 s)
-            stop[0] = min(stop[0], now + max(0.3, now - started))
-            if state_stop[0] is not None:
+            if state_stop[0] is None:
+                stop[0] = min(stop[0], now + max(0.3, now - started))
+            else:
                 state_stop[0] = min(state_stop[0], n_states[0] + max(MIN_MORE_STATES, n_states[0]))
         best_cost = cost if best_cost is None else min(best_cost, cost)
 
