@@ -60,13 +60,25 @@ def test_a_folder_listed_beside_its_files_is_not_owned():
     plan = Plan(steps=[PlanStep(id="0", instruction="service", files=["shortener", "shortener/service.py"])])
     items, notes = to_instructions(plan, limit=3)
     assert items[0].files == ["shortener/service.py", "tests/test_service.py"]
-    assert any("dropped folder(s) shortener" in n for n in notes)
+    assert "step 0: dropped folder shortener (a step owns files)" in notes
     # a later plan owned "tests" too: a folder only once the step's test file was added beside it
     plan = Plan(steps=[PlanStep(id="0", instruction="layout", files=["shortener/service.py", "shortener/store.py",
                                                                      "tests"])])
     items, notes = to_instructions(plan, limit=3)
     assert items[0].files == ["shortener/service.py", "shortener/store.py", "tests/test_service.py"]
-    assert notes[-1] == "step 0: dropped folder(s) tests (a step owns files)"
+    assert notes[-1] == "step 0: dropped folder tests (a step owns files)"
+    # a later run's plan began "Create the project structure. [shortener]" and left the files to the next steps: the
+    # step was refused completion (folder "shortener" missing) after writing every file, and failed as stuck
+    plan = Plan(steps=[PlanStep(id="0", instruction="Create the project structure.", files=["shortener"]),
+                       PlanStep(id="1", instruction="service", files=["shortener/service.py"], depends_on=["0"]),
+                       PlanStep(id="2", instruction="docs", files=["docs", "docs/index.md"])])
+    items, notes = to_instructions(plan, limit=3)
+    assert [i.files for i in items] == [["shortener/__init__.py"], ["shortener/service.py", "tests/test_service.py"],
+                                        ["docs/index.md"]]
+    assert "step 0: folder shortener is owned as shortener/__init__.py (a step owns files)" in notes
+    plan.steps[1].files.append("shortener/__init__.py")  # owned elsewhere already: the folder is dropped
+    items, notes = to_instructions(plan, limit=3)
+    assert items[0].files == [] and "step 0: dropped folder shortener (a step owns files)" in notes
 
 
 def test_plan_limit():

@@ -94,6 +94,18 @@ def test_missing_owned_files_are_asked_for_before_any_check(open_tmp, sandbox):
     assert [k for k, _ in events].count("checks") == 1
 
 
+def test_an_owned_folder_counts_as_written_once_a_file_lies_in_it(open_tmp, sandbox):
+    """A plan step that owns a folder ("Create the project structure. [calc]") ends when it has written into it
+    (it used to be refused completion, "calc" missing, until it failed as stuck)."""
+    store = DiskFileStore(open_tmp / "ws")
+    model = RecordingModel([files(calc__core_py=FIXED, tests__test_calc_py=TEST.replace("from calc", "from calc.core"))])
+    events: list = []
+    agent, _ = _agent(model, store, sandbox, events, owned=("calc",), instruction="create the package layout")
+    res = agent.run()
+    assert res.status == "done" and not [d for k, d in events if k == "complete_refused"]
+    assert store.read("calc/core.py") == FIXED and len(model.calls) == 1
+
+
 def test_read_requests_show_the_file_in_the_next_brief(open_tmp, sandbox):
     store = DiskFileStore(open_tmp / "ws")
     store.write("helpers.py", "OFFSET = 0\n")

@@ -80,13 +80,26 @@ def to_instructions(plan: Plan, *, existing: set[str] = frozenset(), limit: int,
 
 
 def drop_folders(items: list[Instruction], notes: list[str]) -> list[Instruction]:
-    """"pkg" beside "pkg/api.py" (or "tests" beside the test file added for a step) is a folder: no write can ever
-    deliver it, so a step that owned it could never end."""
+    """"pkg" beside "pkg/api.py" (in this step or another one, or "tests" beside the test file added for a step) is a
+    folder: no write can ever deliver it, so a step that owned it could never end. A package folder that holds none
+    of the step's own files becomes its `__init__.py` ("Create the project structure. [shortener]" while a later step
+    owns shortener/service.py), unless some step owns that already; any other folder is dropped."""
+    every = {f for it in items for f in it.files}
     for it in items:
-        folders = sorted({f for f in it.files if any(g.startswith(f + "/") for g in it.files)})
-        if folders:
-            notes.append(f"step {it.id}: dropped folder(s) {', '.join(folders)} (a step owns files)")
-            it.files = [f for f in it.files if f not in folders]
+        folders = sorted({f for f in it.files if any(g.startswith(f + "/") for g in every)})
+        if not folders:
+            continue
+        it.files = [f for f in it.files if f not in folders]
+        for f in folders:
+            init = f"{f}/__init__.py"
+            package = f.rsplit("/", 1)[-1].isidentifier() and not any(g.startswith(f + "/") for g in it.files) and any(
+                g.startswith(f + "/") and g.endswith(".py") for g in every)
+            if package and init not in every and not is_test_file(init):
+                it.files = sorted({*it.files, init})
+                every.add(init)
+                notes.append(f"step {it.id}: folder {f} is owned as {init} (a step owns files)")
+            else:
+                notes.append(f"step {it.id}: dropped folder {f} (a step owns files)")
     return items
 
 

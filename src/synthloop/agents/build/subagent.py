@@ -398,8 +398,14 @@ class Subagent:
         return res
 
     def _missing_owned(self) -> list[str]:
-        """Files the instruction owns that do not exist yet (glob-like entries are not checked)."""
-        return [p for p in self.brief.owned if not any(c in p for c in "*?[") and not self.tools.store.exists(p)]
+        """Files the instruction owns that do not exist yet (glob-like entries are not checked; a folder that a
+        plan step owns counts as written once a file lies in it)."""
+        store = self.tools.store
+        missing = [p for p in self.brief.owned if not any(c in p for c in "*?[") and not store.exists(p)]
+        if not missing:
+            return missing
+        present = store.list()
+        return [p for p in missing if not any(q.startswith(p.rstrip("/") + "/") for q in present)]
 
     def _answer_rest(self, messages: list[Message], actions: list[Action], done: Action) -> None:
         """Every tool call needs a result message, also those after mark_complete."""
