@@ -33,8 +33,12 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = load_config(args.config, {"model.preset": args.preset})
     run = start_run(cfg, "build-eval", {"suite": args.suite, "limit": args.limit, "tasks": args.tasks})
-    result = run_eval(cfg, run, suite=args.suite, limit=args.limit,
-                      tasks=args.tasks.split(",") if args.tasks else None, he_tests=args.he_tests)
+    try:
+        result = run_eval(cfg, run, suite=args.suite, limit=args.limit,
+                          tasks=args.tasks.split(",") if args.tasks else None, he_tests=args.he_tests)
+    except KeyboardInterrupt:
+        print(f"interrupted: the eval run {run.id} and its builds are kept under {cfg.runs_dir}", file=sys.stderr)
+        return 130
     print(json.dumps({"run": run.id, "model": cfg.model.endpoint().name, **result["metrics"],
                       "items": result["items"]}, indent=2))
     return 0

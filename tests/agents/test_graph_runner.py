@@ -42,12 +42,16 @@ def _builder(marks: Path, on_first: str = ""):
     return g
 
 
-def test_ctrl_c_drains_after_the_current_step_and_resume_finishes(tmp_path: Path) -> None:
+def test_ctrl_c_drains_after_the_current_step_and_resume_finishes(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     run = RunStore(tmp_path / "runs").create("test", "")
     marks = tmp_path / "marks"
     with pytest.raises(KeyboardInterrupt):
         run_graph(_builder(marks, "sigint"), run, {"log": []})
     assert marks.read_text().split() == ["a"]
+    err = capsys.readouterr().err  # the user learns at once why nothing stops yet, and how to stop now
+    assert "stopping when the running step ends; Ctrl-C again stops at once" in err
+    assert f"synthloop runs resume {run.id}" in err
     assert RunStore(tmp_path / "runs").open(run.id).info.status == "interrupted"
     assert has_checkpoint(run)
     out = run_graph(_builder(marks), run, None)

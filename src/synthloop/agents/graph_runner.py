@@ -16,8 +16,9 @@ from .model import BudgetExceeded
 
 
 @contextmanager
-def _sigint_drains(control: Any) -> Iterator[None]:
-    """First Ctrl-C asks the graph to stop at the next step boundary; a second one interrupts at once."""
+def _sigint_drains(control: Any, run_id: str) -> Iterator[None]:
+    """First Ctrl-C asks the graph to stop at the next step boundary (and says so: the running step may take
+    minutes on a slow model); a second one interrupts at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -26,6 +27,8 @@ def _sigint_drains(control: Any) -> Iterator[None]:
         if control.drain_requested:
             raise KeyboardInterrupt
         control.request_drain("interrupted by user (Ctrl-C)")
+        sys.stderr.write(f"\nCtrl-C: stopping when the running step ends; Ctrl-C again stops at once. Either way "
+                         f"`synthloop runs resume {run_id}` continues the run.\n")
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
@@ -89,7 +92,7 @@ def run_graph(builder: Any, run: Run, inputs: dict[str, Any] | None, *, recursio
     with checkpointed(builder, run.checkpoint_path) as graph:
         config = {"configurable": {"thread_id": run.id}, "recursion_limit": recursion_limit}
         control = RunControl()
-        with _sigint_drains(control):
+        with _sigint_drains(control, run.id):
             try:
                 result = graph.invoke(inputs, config, control=control, durability="sync")
             except GraphDrained as e:
