@@ -40,7 +40,7 @@ class ModelConfig(_Section):
     base_url: str = ""
     api_key_env: str = ""
     temperature: float = Field(0.2, ge=0.0, le=2.0)
-    max_tokens: int = Field(1024, gt=0)
+    max_tokens: int = Field(2048, gt=0)
     timeout_s: float = Field(120.0, gt=0)
     max_retries: int = Field(4, ge=0)
     retry_backoff_s: float = Field(1.0, ge=0)
