@@ -91,10 +91,9 @@ def drop_folders(items: list[Instruction], notes: list[str]) -> list[Instruction
             continue
         it.files = [f for f in it.files if f not in folders]
         for f in folders:
-            init = f"{f}/__init__.py"
-            package = f.rsplit("/", 1)[-1].isidentifier() and not any(g.startswith(f + "/") for g in it.files) and any(
-                g.startswith(f + "/") and g.endswith(".py") for g in every)
-            if package and init not in every and not is_test_file(init):
+            init, inside = f"{f}/__init__.py", [g for g in every if g.startswith(f + "/")]
+            package = f.rsplit("/", 1)[-1].isidentifier() and any(g.endswith(".py") for g in inside)
+            if package and not set(inside) & set(it.files) and init not in every and not is_test_file(init):
                 it.files = sorted({*it.files, init})
                 every.add(init)
                 notes.append(f"step {it.id}: folder {f} is owned as {init} (a step owns files)")
