@@ -279,6 +279,24 @@ def test_finishing_with_no_file_changed_is_refused_once(open_tmp, sandbox):
     assert [k for k, _ in events].count("checks") == 1 and store.read("tests/test_neg.py") == extra
 
 
+def test_a_name_the_instruction_asks_for_may_be_bound_by_assignment(open_tmp, sandbox):
+    """The 1.5B model's microblog step was asked to "implement the `clock` method" and kept `self.clock = clock`
+    from the constructor: it was refused as undefined until the step failed as stuck (run 5bda5d)."""
+    store = DiskFileStore(open_tmp / "ws")
+    code = FIXED + "\n\nclass Clocked:\n    def __init__(self, clock=None):\n        self.clock = clock or (lambda: 0)\n"
+    test = TEST + "\n\ndef test_clock():\n    from calc import Clocked\n    assert Clocked().clock() == 0\n"
+    model = RecordingModel([files(calc_py=code, tests__test_calc_py=test)])
+    events: list = []
+    res = _agent(model, store, sandbox, events, instruction="Implement the `clock` method in calc.py.")[0].run()
+    assert res.status == "done" and not [d for k, d in events if k == "complete_refused"]
+    # a comparison is not a binding: still undefined
+    model = RecordingModel([files(calc_py=FIXED + "\nclock == 1\n", tests__test_calc_py=test)] * 6)
+    events = []
+    res = _agent(model, DiskFileStore(open_tmp / "ws2"), sandbox, events,
+                 instruction="Implement the `clock` method in calc.py.")[0].run()
+    assert res.status == "failed" and ("complete_refused", {"undefined": ["clock"]}) in events
+
+
 def test_finishing_without_defining_what_the_instruction_names_is_refused(open_tmp, sandbox):
     store = DiskFileStore(open_tmp / "ws")
     store.write("calc.py", FIXED)

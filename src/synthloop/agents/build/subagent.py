@@ -149,11 +149,13 @@ class Subagent:
         return list(dict.fromkeys(next(g for g in m.groups() if g) for m in _ASKED.finditer(self.brief.instruction)))
 
     def undefined(self) -> list[str]:
-        """Asked-for names that no .py file defines: a small model may claim work it never wrote."""
+        """Asked-for names that no .py file defines: a small model may claim work it never wrote. A name bound by
+        assignment counts (the microblog's "the `clock` method" written as `self.clock = clock`)."""
         store = self.tools.store
         code = "\n".join(store.read(p) for p in store.list() if p.endswith(".py"))
         return [n for n in self._asked()
-                if not re.search(rf"^\s*(?:async\s+def|def|class)\s+{re.escape(n)}\b", code, re.M)]
+                if not re.search(rf"^\s*(?:(?:async\s+def|def|class)\s+{re.escape(n)}\b|(?:self\.)?{re.escape(n)}"
+                                 rf"\s*(?::[^=\n]+)?=[^=])", code, re.M)]
 
     def untested(self) -> list[str]:
         """Asked-for names that the instruction's own test files never mention (copied old tests test nothing new)."""
