@@ -12,7 +12,6 @@ import pytest
 
 from synthloop.arc.dataset import load_tasks
 from synthloop.arc.dsl import prior as prior_module
-from synthloop.arc.dsl import search as search_module
 from synthloop.arc.dsl.prior import SHIPPED, StepPrior, base_name, default_prior, load_prior, program_steps
 from synthloop.arc.dsl.search import SearchStats, _build_steps, search, solve_task
 from synthloop.errors import UserError
@@ -23,25 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def tasks() -> dict:
     return {t.id: t for t in load_tasks("arcagi", "training", ids=["2dc579da", "0b148d64", "a740d043"])}
-
-
-class _StoppedWallClock:
-    """The search's `time` module with the wall clock stopped (CPU time runs on): with `max_states`, the window
-    for alternatives after a find is then counted in states only, so the counts do not depend on the load."""
-
-    def __init__(self) -> None:
-        self.t = time.monotonic()
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def process_time(self) -> float:
-        return time.process_time()
-
-
-@pytest.fixture
-def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_module, "time", _StoppedWallClock())
 
 
 def _steps(task) -> list:
@@ -88,7 +68,7 @@ def test_order_keeps_cost_tiers_and_puts_used_steps_first(tasks: dict) -> None:
     ("0b148d64", "crop_smallest", "crop_smallest(colours)"),
 ])
 def test_a_prior_that_favours_the_solution_finds_it_with_fewer_states(tasks: dict, task_id: str, favoured: str,
-                                                                      program: str, stopped_clock: None) -> None:
+                                                                      program: str) -> None:
     t = tasks[task_id]
     found = {}
     for label, pr in (("hand", None), ("order", StepPrior({favoured: 5}, 5)), ("weighted", StepPrior({favoured: 5}, 5, 0.5)),
@@ -103,7 +83,7 @@ def test_a_prior_that_favours_the_solution_finds_it_with_fewer_states(tasks: dic
     assert found["against"] > found["weighted"]
 
 
-def test_a_prior_that_keeps_the_order_changes_nothing(tasks: dict, stopped_clock: None) -> None:
+def test_a_prior_that_keeps_the_order_changes_nothing(tasks: dict) -> None:
     t = tasks["a740d043"]
     runs = []
     for pr in (None, StepPrior({"rot90": 3}, 3)):  # rot90 is first already; weight 0: priorities are the costs
@@ -126,7 +106,7 @@ def test_shipped_prior_loads_and_covers_real_step_names(tasks: dict) -> None:
 
 
 def test_default_prior_follows_the_switch_and_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                              tasks: dict, stopped_clock: None) -> None:
+                                                              tasks: dict) -> None:
     monkeypatch.delenv(prior_module.ENV, raising=False)
     monkeypatch.setattr(prior_module, "USE_STEP_PRIOR", False)
     assert default_prior() is None

@@ -60,6 +60,13 @@ class Brief:
     drafts: list[Any] = field(default_factory=list)  # drafts.Draft of owned files from failed instructions
 
 
+def _defines(code: str, name: str) -> bool:
+    """Whether `code` defines `name`: a def or class, or a binding (`name = ...`, `self.name: T = ...`)."""
+    n = re.escape(name)
+    return re.search(rf"^\s*(?:(?:async\s+def|def|class)\s+{n}\b|(?:self\.)?{n}\s*(?::[^=\n]+)?=[^=])", code,
+                     re.M) is not None
+
+
 @dataclass
 class SubagentResult:
     status: str  # done | failed
@@ -153,9 +160,7 @@ class Subagent:
         assignment counts (the microblog's "the `clock` method" written as `self.clock = clock`)."""
         store = self.tools.store
         code = "\n".join(store.read(p) for p in store.list() if p.endswith(".py"))
-        return [n for n in self._asked()
-                if not re.search(rf"^\s*(?:(?:async\s+def|def|class)\s+{re.escape(n)}\b|(?:self\.)?{re.escape(n)}"
-                                 rf"\s*(?::[^=\n]+)?=[^=])", code, re.M)]
+        return [n for n in self._asked() if not _defines(code, n)]
 
     def untested(self) -> list[str]:
         """Asked-for names that the instruction's own test files never mention (copied old tests test nothing new)."""

@@ -444,20 +444,21 @@ def search(
         solutions.append(Solution(node.steps, cmap or {}, preds, cost, train_correct=len(train),
                                   train_total=len(train), role_map=rmap,
                                   single_demo_entries=single_demo_entries(cmap or {}, node.grids)))
-        now = time.monotonic()
-        # with max_states the windows below are counted in states only, so the result does not depend on the clock
         if rmap is not None:  # less sure: keep looking for a plain program (at most twice as long again, >= 0.6 s)
-            if state_stop[0] is None:
-                stop[0] = min(stop[0], now + max(0.6, 2 * (now - started)))
-            else:
-                state_stop[0] = min(state_stop[0], n_states[0] + max(MIN_MORE_STATES_ROLE, 2 * n_states[0]))
+            search_on(2, 0.6, MIN_MORE_STATES_ROLE)
             return
         if best_cost is None:  # found: look for alternatives for at most as long again (>= 0.3 s)
-            if state_stop[0] is None:
-                stop[0] = min(stop[0], now + max(0.3, now - started))
-            else:
-                state_stop[0] = min(state_stop[0], n_states[0] + max(MIN_MORE_STATES, n_states[0]))
+            search_on(1, 0.3, MIN_MORE_STATES)
         best_cost = cost if best_cost is None else min(best_cost, cost)
+
+    def search_on(factor: int, least_s: float, least_states: int) -> None:
+        """After a find: search on for `factor` times what was spent so far (at least `least_s`), counted in states
+        (at least `least_states`) with max_states, so that the result does not depend on the clock."""
+        if state_stop[0] is None:
+            now = time.monotonic()
+            stop[0] = min(stop[0], now + max(least_s, factor * (now - started)))
+        else:
+            state_stop[0] = min(state_stop[0], n_states[0] + max(least_states, factor * n_states[0]))
 
     consider(root)
     costs = [s.cost for s in steps]
