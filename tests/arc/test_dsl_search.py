@@ -115,10 +115,12 @@ def test_a_failing_specialist_never_kills_the_task() -> None:
 
 
 def test_a_background_that_is_never_zero_is_searched_swapped_to_zero_first() -> None:
-    task = _task("80af3007")  # crop, shrink by 3, then the fractal of itself; recoloured so the background is 6
+    # crop, shrink by 3, then the fractal of itself; recoloured so the background is 6. About 1 CPU s alone; the
+    # first frame gets 0.6 of the CPU limit, and 2.5 s once ran out inside the full suite
+    task = _task("80af3007")
     lut = np.array([6, 3, 2, 1, 4, 5, 0, 7, 8, 9], dtype=np.int8)
     train = [(lut[i], lut[o]) for i, o in task.train]
-    sols = solve_task(train, [lut[i] for i, _ in task.test], time.monotonic() + 20.0, cpu_limit_s=2.5)
+    sols = solve_task(train, [lut[i] for i, _ in task.test], time.monotonic() + 20.0, cpu_limit_s=5.0)
     assert sols and sols[0].program == "[bg<->0] crop | down_block(3) | fractal"
     assert all(np.array_equal(p, lut[o]) for p, (_, o) in zip(sols[0].predictions, task.test, strict=True))
 
